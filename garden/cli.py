@@ -1,0 +1,112 @@
+"""The `garden` command: build, serve, deploy, init, check."""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import traceback
+from pathlib import Path
+
+from . import __version__
+from .diagnostics import Diagnostic, GardenError
+
+ISSUES_URL = "https://github.com/garden-ssg/garden/issues"
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("source", nargs="?", default=".", type=Path,
+                   help="a garden folder (with garden.toml) or a vault folder (default: .)")
+    p.add_argument("--out", type=Path, help="output folder (default: build/ beside garden.toml)")
+    p.add_argument("--base-url", help="where the site will live, e.g. https://user.github.io/repo/")
+    p.add_argument("--publish", choices=("flagged", "all"),
+                   help="flagged: notes with dg-publish/publish: true (default); all: every note not opted out")
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="garden", description="Turn an Obsidian vault into a website.")
+    p.add_argument("--version", action="version", version=f"garden {__version__}")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+
+    b = sub.add_parser("build", help="build the site into the output folder")
+    _common(b)
+    b.add_argument("--strict", action="store_true", help="exit 1 on any warning")
+    b.add_argument("--force", action="store_true", help="build into a folder that holds files garden did not write")
+    b.add_argument("--no-cache", action="store_true", help="ignore and do not write .garden-cache/")
+    b.add_argument("--quiet", "-q", action="store_true", help="print only problems")
+
+    for name, text in (("serve", "build, serve on localhost and rebuild on every save"),
+                       ("deploy", "build and push the site to a GitHub Pages branch"),
+                       ("init", "start a new garden"),
+                       ("check", "check a garden for problems without writing the site")):
+        s = sub.add_parser(name, help=text)
+        s.add_argument("args", nargs=argparse.REMAINDER)
+    return p
+
+
+def print_diagnostics(diagnostics, base: Path | None, stream=None) -> None:
+    stream = stream or sys.stderr
+    for d in diagnostics:
+        stream.write(relative(d, base).format() + "\n")
+
+
+def relative(d: Diagnostic, base: Path | None) -> Diagnostic:
+    """Show paths relative to the current folder, so editors and terminals can jump to them."""
+    path = Path(d.path)
+    if base is not None and not path.is_absolute():
+        path = base / path
+    try:
+        shown = os.path.relpath(path)
+    except ValueError:
+        shown = str(path)
+    if shown.startswith("../../.."):
+        shown = str(path)
+    return Diagnostic(shown, d.line, d.level, d.message, d.hint, d.code)
+
+
+def cmd_build(args) -> int:
+    from .build import build
+    from .config import load_config
+    from .progress import Progress
+
+    if not args.source.is_dir():
+        sys.stderr.write(f"garden: error: {args.source} is not a folder\n")
+        return 2
+    cfg = load_config(args.source, out=args.out, base_url=args.base_url, publish=args.publish)
+    result = build(cfg, force=args.force, progress=Progress(enabled=None if not args.quiet else False),
+                   use_cache=not args.no_cache)
+    report = result.report
+    print_diagnostics(report.sorted(), cfg.vault)
+    errors, warnings = len(report.errors), len(report.warnings)
+    if not args.quiet:
+        out = os.path.relpath(cfg.out) if not os.path.relpath(cfg.out).startswith("../..") else str(cfg.out)
+        sys.stderr.write(
+            f"garden: {result.notes} notes read, {result.pages} pages published, {result.files} files in {out}/ "
+            f"({result.changed} written), {warnings} warning{'s' * (warnings != 1)}, "
+            f"{errors} error{'s' * (errors != 1)} in {result.seconds:.2f} s\n")
+    return 1 if errors or (args.strict and warnings) else 0
+
+
+def main(argv=None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        if args.command == "build":
+            return cmd_build(args)
+        sys.stderr.write(f"garden: '{args.command}' is not available in this version yet\n")
+        return 2
+    except GardenError as exc:
+        sys.stderr.write(relative(exc.diagnostic, None).format() + "\n")
+        return 1
+    except KeyboardInterrupt:
+        sys.stderr.write("garden: interrupted\n")
+        return 130
+    except Exception as exc:  # an internal error: a short report, never a traceback wall
+        if os.environ.get("GARDEN_DEBUG"):
+            raise
+        frame = traceback.extract_tb(exc.__traceback__)[-1]
+        sys.stderr.write(
+            f"garden: internal error: {type(exc).__name__}: {exc}\n"
+            f"  at {Path(frame.filename).name}:{frame.lineno} in {frame.name}\n"
+            f"This is a bug in garden, not in your notes. Please report it at {ISSUES_URL}\n"
+            "with the command you ran; run again with GARDEN_DEBUG=1 to see the full traceback.\n")
+        return 3

@@ -1,0 +1,214 @@
+"""`garden.toml`: every setting, its default, and strict validation.
+
+A vault with no config builds with the defaults; an unknown key is an error
+naming the key and the file, because a typo silently ignored is worse.
+"""
+from __future__ import annotations
+
+import dataclasses
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .diagnostics import GardenError
+
+CONFIG_NAME = "garden.toml"
+
+# Per-note display settings: our name -> (Digital Garden frontmatter key, its camelCase form).
+DISPLAY_SETTINGS = {
+    "backlinks": ("dg-show-backlinks", "dgShowBacklinks"),
+    "toc": ("dg-show-toc", "dgShowToc"),
+    "local_graph": ("dg-show-local-graph", "dgShowLocalGraph"),
+    "graph_depth_control": ("dg-show-graph-depth-control", "dgShowGraphDepthControl"),
+    "file_tree": ("dg-show-file-tree", "dgShowFileTree"),
+    "search": ("dg-enable-search", "dgEnableSearch"),
+    "link_previews": ("dg-link-preview", "dgLinkPreview"),
+    "tags": ("dg-show-tags", "dgShowTags"),
+    "inline_title": ("dg-show-inline-title", "dgShowInlineTitle"),
+    "home_link": ("dg-home-link", "dgHomeLink"),
+}
+
+
+@dataclass
+class Display:
+    """Site-wide defaults for what each page shows; a note's own `dg-*` value wins."""
+    backlinks: bool = True
+    toc: bool = True
+    local_graph: bool = True
+    graph_depth_control: bool = True
+    file_tree: bool = True
+    search: bool = True
+    link_previews: bool = True
+    tags: bool = True
+    inline_title: bool = True
+    home_link: bool = True
+
+
+@dataclass
+class UI:
+    """Every string the theme shows, so a garden can be translated."""
+    backlinks: str = "Links to this page"
+    no_backlinks: str = "No other page links here."
+    contents: str = "Contents"
+    tags: str = "Tags"
+    all_tags: str = "All tags"
+    tag_page: str = "Tagged “{tag}”"
+    notes_count: str = "{count} notes"
+    search: str = "Search"
+    search_placeholder: str = "Search the garden"
+    no_results: str = "No results."
+    home: str = "Home"
+    not_found_title: str = "Page not found"
+    not_found_text: str = "There is no page at this address. It may have moved."
+    recent_notes: str = "All notes"
+    folder_page: str = "Folder: {folder}"
+    explorer: str = "Explorer"
+    graph: str = "Graph"
+    theme_toggle: str = "Toggle dark mode"
+    sources: str = "Sources"
+    reading_time: str = "{minutes} min read"
+    words: str = "{count} words"
+    created: str = "Created"
+    updated: str = "Updated"
+    skip_to_content: str = "Skip to content"
+
+
+@dataclass
+class Config:
+    title: str = "My Garden"
+    description: str = ""
+    author: str = ""
+    base_url: str = ""
+    language: str = "en"
+    content: str = "content"
+    output: str = "build"
+    theme: str = "default"
+    publish: str = "flagged"
+    ignore: list[str] = field(default_factory=list)
+    cname: str = ""
+    display: Display = field(default_factory=Display)
+    ui: UI = field(default_factory=UI)
+
+    # Not settable from the file: where things are on disk.
+    root: Path = field(default=Path("."), metadata={"internal": True})
+    vault: Path = field(default=Path("."), metadata={"internal": True})
+    out: Path = field(default=Path("build"), metadata={"internal": True})
+    source: str = field(default="", metadata={"internal": True})  # the config file, if any
+
+    @property
+    def base_path(self) -> str:
+        """The URL path the site lives under: "/" or "/repo/" for GitHub project pages."""
+        m = re.match(r"^[a-z][a-z0-9+.-]*://[^/]*(/.*)?$", self.base_url, re.I)
+        path = (m.group(1) if m else self.base_url) or "/"
+        return "/" + path.strip("/") + "/" if path.strip("/") else "/"
+
+    @property
+    def cache_dir(self) -> Path:
+        """`.garden-cache/` beside garden.toml; for a bare vault, the user's cache folder,
+        so building someone's vault never writes into it."""
+        if self.source:
+            return self.root / ".garden-cache"
+        import hashlib
+        import os
+        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+        return base / "garden" / hashlib.sha256(str(self.vault).encode()).hexdigest()[:16]
+
+    def absolute_url(self, site_path: str) -> str:
+        """A full URL for feeds, sitemaps and canonical links; root-relative without base_url."""
+        if re.match(r"^[a-z][a-z0-9+.-]*://", self.base_url, re.I):
+            return self.base_url.rstrip("/") + "/" + site_path.lstrip("/")
+        return self.base_path + site_path.lstrip("/")
+
+
+PUBLISH_MODES = ("flagged", "all")
+
+
+def _line_of(text: str, key: str) -> int:
+    for n, line in enumerate(text.splitlines(), 1):
+        if re.match(rf"\s*\[?\s*{re.escape(key)}\s*[\]=]", line):
+            return n
+    return 0
+
+
+def _apply(obj, data: dict, path: str, text: str, prefix: str = "") -> None:
+    fields = {f.name: f for f in dataclasses.fields(obj) if not f.metadata.get("internal")}
+    for key, value in data.items():
+        f = fields.get(key)
+        if f is None:
+            raise GardenError(
+                f"unknown setting '{prefix}{key}'", path, _line_of(text, key),
+                hint="known settings: " + ", ".join(sorted(fields)),
+            )
+        current = getattr(obj, key)
+        if dataclasses.is_dataclass(current):
+            if not isinstance(value, dict):
+                raise GardenError(f"'{prefix}{key}' must be a table ([{prefix}{key}])", path, _line_of(text, key))
+            _apply(current, value, path, text, f"{prefix}{key}.")
+            continue
+        expected = type(current)
+        if expected is list:
+            ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
+        else:
+            ok = isinstance(value, expected) and not (expected is not bool and isinstance(value, bool))
+        if not ok:
+            raise GardenError(
+                f"setting '{prefix}{key}' must be {'a list of strings' if expected is list else expected.__name__}",
+                path, _line_of(text, key),
+            )
+        setattr(obj, key, value)
+
+
+def load_config(source: Path, out: Path | None = None, base_url: str | None = None,
+                publish: str | None = None) -> Config:
+    """Read `garden.toml` in SOURCE if there is one; otherwise SOURCE is the vault itself."""
+    source = source.resolve()
+    if not source.is_dir():
+        raise GardenError(f"{source} is not a folder", str(source))
+    cfg = Config()
+    cfg.root = source
+    file = source / CONFIG_NAME
+    if file.is_file():
+        text = file.read_text(encoding="utf-8-sig")
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            m = re.search(r"line (\d+)", str(exc))
+            raise GardenError(f"invalid TOML: {exc}", str(file), int(m.group(1)) if m else 0) from None
+        _apply(cfg, data, str(file), text)
+        cfg.source = str(file)
+        cfg.vault = (source / cfg.content).resolve()
+        default_out = source / cfg.output
+    else:
+        cfg.vault = source
+        default_out = Path.cwd() / "build"
+    if base_url is not None:
+        cfg.base_url = base_url
+    if publish is not None:
+        cfg.publish = publish
+    if cfg.publish not in PUBLISH_MODES:
+        raise GardenError(f"publish mode must be one of {', '.join(PUBLISH_MODES)}, not '{cfg.publish}'",
+                          cfg.source or "garden")
+    cfg.out = (out if out is not None else default_out).resolve()
+    if not cfg.vault.is_dir():
+        raise GardenError(f"the content folder {cfg.vault} does not exist", cfg.source or str(source),
+                          _line_of(file.read_text(encoding="utf-8-sig"), "content") if cfg.source else 0)
+    return cfg
+
+
+def note_display(meta: dict, defaults: Display) -> dict[str, bool]:
+    """The display settings for one note: its `dg-*` (or camelCase) value, else the site default."""
+    result = {}
+    for name, (kebab, camel) in DISPLAY_SETTINGS.items():
+        value = meta.get(kebab, meta.get(camel))
+        result[name] = value if isinstance(value, bool) else getattr(defaults, name)
+    return result
+
+
+def fingerprint(cfg: Config) -> str:
+    """A stable digest of every setting that can change output, for the build cache."""
+    import hashlib
+    import json
+    data = {f.name: getattr(cfg, f.name) for f in dataclasses.fields(cfg) if not f.metadata.get("internal")}
+    return hashlib.sha256(json.dumps(data, default=lambda o: dataclasses.asdict(o), sort_keys=True)
+                          .encode()).hexdigest()[:16]

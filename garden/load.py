@@ -1,0 +1,149 @@
+"""Stage 1, load: walk the vault and return its notes' text and its attachments.
+
+Skips dot folders (.obsidian, .git, .trash), the output and cache folders, the
+ignore globs, and symlinks that leave the vault; undecodable files are reported
+with their byte offset, never guessed at.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .diagnostics import Report
+
+
+@dataclass(frozen=True)
+class Source:
+    """A markdown file: its vault path, its text and a digest of its bytes."""
+    rel: str
+    path: Path
+    text: str
+    digest: str
+    mtime: float
+
+
+@dataclass(frozen=True)
+class Attachment:
+    rel: str
+    path: Path
+    size: int
+
+
+@dataclass
+class Vault:
+    sources: list[Source]
+    attachments: dict[str, Attachment]  # by vault path
+
+
+def glob_to_regex(pattern: str) -> re.Pattern:
+    """gitignore-like globs: `*` stays in one folder, `**` crosses folders, and a
+    pattern without `/` matches a name at any depth."""
+    pattern = pattern.strip()
+    anchored = "/" in pattern.rstrip("/")
+    pattern = pattern.strip("/")
+    out, i = [], 0
+    while i < len(pattern):
+        c = pattern[i]
+        if pattern.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+            continue
+        if pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+            continue
+        out.append({"*": "[^/]*", "?": "[^/]"}.get(c, re.escape(c)))
+        i += 1
+    body = "".join(out)
+    return re.compile(("" if anchored else "(?:.*/)?") + body + "(?:/.*)?$", re.IGNORECASE)
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Bytes -> (text, error). UTF-8 only (a BOM is fine); line endings become \\n.
+
+    Our private markers \\x02 and \\x03 are removed: they have no meaning in a note
+    and the render stage uses them for link slots.
+    """
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        return "", f"line {line}: not valid UTF-8 at byte {exc.start} (save the file as UTF-8)"
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\x02" in text or "\x03" in text:
+        text = text.replace("\x02", "").replace("\x03", "")
+    return text, ""
+
+
+def load(vault: Path, skip: list[Path], ignore: list[str], report: Report) -> Vault:
+    """Walk the vault in a stable order; `skip` holds folders never to read (output, cache)."""
+    vault = vault.resolve()
+    skip_set = {p.resolve() for p in skip}
+    ignores = [glob_to_regex(p) for p in ignore if p.strip()]
+    sources: list[Source] = []
+    attachments: dict[str, Attachment] = {}
+    seen_dirs: set[tuple[int, int]] = set()
+
+    def ignored(rel: str) -> bool:
+        return any(rx.match(rel) for rx in ignores)
+
+    def walk(folder: Path, rel_folder: str) -> None:
+        try:
+            st = folder.stat()
+        except OSError:
+            return
+        if (st.st_dev, st.st_ino) in seen_dirs:  # a symlink loop
+            report.warning(rel_folder or ".", 0, "symlink loop: this folder is already part of the vault",
+                           code="symlink")
+            return
+        seen_dirs.add((st.st_dev, st.st_ino))
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError as exc:
+            report.error(rel_folder or ".", 0, f"cannot read folder: {exc.strerror}", code="io")
+            return
+        for entry in entries:
+            name = entry.name
+            rel = f"{rel_folder}/{name}" if rel_folder else name
+            if name.startswith(".") or ignored(rel):
+                continue
+            path = Path(entry.path)
+            if entry.is_symlink():
+                try:
+                    real = path.resolve(strict=True)
+                except (OSError, RuntimeError):
+                    report.warning(rel, 0, "broken symlink skipped", code="symlink")
+                    continue
+                if real != vault and vault not in real.parents:
+                    report.warning(rel, 0, "symlink points outside the vault; not followed", code="symlink")
+                    continue
+            if entry.is_dir():
+                if path.resolve() in skip_set:
+                    continue
+                walk(path, rel)
+            elif entry.is_file():
+                if path.resolve() in skip_set:
+                    continue
+                if name.lower().endswith(".md"):
+                    try:
+                        data = path.read_bytes()
+                        mtime = entry.stat().st_mtime
+                    except OSError as exc:
+                        report.error(rel, 0, f"cannot read file: {exc.strerror}", code="io")
+                        continue
+                    text, problem = decode(data)
+                    if problem:
+                        line, _, msg = problem.partition(": ")
+                        report.error(rel, int(line.split()[1]), msg, code="encoding")
+                        continue
+                    sources.append(Source(rel, path, text, hashlib.blake2b(data, digest_size=16).hexdigest(),
+                                          mtime))
+                else:
+                    attachments[rel] = Attachment(rel, path, entry.stat().st_size)
+
+    walk(vault, "")
+    return Vault(sources, attachments)

@@ -1,0 +1,58 @@
+"""Obsidian-flavoured Markdown: one markdown-it parser with our plugins, and a
+renderer that records where each block starts in the HTML (for embeds of a
+section or a block)."""
+from __future__ import annotations
+
+from markdown_it import MarkdownIt
+from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.gfm_autolink import gfm_autolink_plugin
+
+from .blockids import blockids_plugin
+from .comments import comments_plugin
+from .headings import headings_plugin
+from .links import links_plugin
+from .tags import tags_plugin
+from .wikilinks import wikilinks_plugin
+
+
+def _inline_with_lines(state) -> None:
+    """The core 'inline' rule, telling inline rules which file line their block starts on."""
+    offset = state.env.get("line_offset", 0)
+    for token in state.tokens:
+        if token.type == "inline":
+            if token.children is None:
+                token.children = []
+            state.env["_block_line"] = offset + (token.map[0] + 1 if token.map else 1)
+            state.md.inline.parse(token.content, state.md, state.env, token.children)
+
+
+def create_markdown() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": True, "typographer": False})
+    md.enable(["table", "strikethrough"])
+    md.core.ruler.at("inline", _inline_with_lines)
+    for plugin in (comments_plugin, wikilinks_plugin, tags_plugin, gfm_autolink_plugin,
+                   footnote_plugin, headings_plugin, blockids_plugin, links_plugin):
+        md.use(plugin)
+    return md
+
+
+def render_with_offsets(md: MarkdownIt, tokens, env) -> tuple[str, list[int]]:
+    """Render block tokens to HTML; offsets[i] is where token i's HTML starts."""
+    renderer = md.renderer
+    rules = renderer.rules
+    options = md.options
+    out: list[str] = []
+    offsets: list[int] = []
+    size = 0
+    for i, token in enumerate(tokens):
+        offsets.append(size)
+        if token.type == "inline":
+            piece = renderer.renderInline(token.children or [], options, env)
+        elif token.type in rules:
+            piece = rules[token.type](tokens, i, options, env)
+        else:
+            piece = renderer.renderToken(tokens, i, options, env)
+        out.append(piece)
+        size += len(piece)
+    offsets.append(size)
+    return "".join(out), offsets

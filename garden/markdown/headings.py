@@ -1,0 +1,72 @@
+"""Heading ids and anchor links, the same ids that `[[Note#Heading]]` computes.
+
+An id is the slug of the heading's text; repeats get "-1", "-2". Links compute
+the slug of their fragment and match it against these ids, so the two can never
+disagree.
+"""
+from __future__ import annotations
+
+from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
+
+from ..model import Heading
+from ..paths import slugify_segment
+
+
+def heading_slug(text: str) -> str:
+    return slugify_segment(text) or "section"
+
+
+def inline_text(inline) -> str:
+    """The plain text a reader sees in an inline token (for titles, ids, the TOC)."""
+    parts = []
+    for child in inline.children or []:
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+        elif child.type == "wikilink":
+            parts.append(child.meta["link"].text)
+        elif child.type == "hashtag":
+            parts.append("#" + child.content)
+        elif child.type == "math_inline":
+            parts.append(child.content)
+    return "".join(parts).strip()
+
+
+def _core(state) -> None:
+    used: dict[str, int] = {}
+    headings = state.env.setdefault("headings", [])
+    offset = state.env.get("line_offset", 0)
+    tokens = state.tokens
+    for i, token in enumerate(tokens):
+        if token.type != "heading_open" or token.meta.get("embedded"):
+            continue
+        text = inline_text(tokens[i + 1])
+        base = heading_slug(text)
+        n = used.get(base, 0)
+        hid = base if n == 0 else f"{base}-{n}"
+        while hid in used:
+            n += 1
+            hid = f"{base}-{n}"
+        used[base] = n + 1
+        used[hid] = used.get(hid, 1)
+        token.attrSet("id", hid)
+        line = offset + (token.map[0] + 1 if token.map else 0)
+        headings.append(Heading(int(token.tag[1]), text, hid, line))
+
+
+def _heading_close(self, tokens, idx, options, env) -> str:
+    hid = None
+    for j in range(idx - 1, -1, -1):
+        if tokens[j].type == "heading_open":
+            hid = tokens[j].attrGet("id")
+            break
+    anchor = (f'<a class="anchor" href="#{escapeHtml(hid)}" aria-hidden="true" tabindex="-1">#</a>'
+              if hid else "")
+    return f"{anchor}</{tokens[idx].tag}>\n"
+
+
+def headings_plugin(md: MarkdownIt) -> None:
+    md.core.ruler.push("heading_ids", _core)
+    md.add_render_rule("heading_close", _heading_close)

@@ -1,0 +1,98 @@
+"""Markdown links and images: internal ones become slots, external ones are marked.
+
+`[text](Other%20Note.md)` and `![alt](img/photo.png)` point into the vault and
+are resolved with the wikilinks; `[text](https://...)` points out and gets
+`class="external"` and `rel="noopener noreferrer"`.
+"""
+from __future__ import annotations
+
+import re
+from urllib.parse import unquote
+
+from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
+
+from ..model import Link
+from .slots import close_slot, open_slot, register
+
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
+
+
+def is_internal(href: str) -> bool:
+    """A path into the vault or site: no scheme, not protocol-relative, not a same-page anchor."""
+    return bool(href) and not _SCHEME.match(href) and not href.startswith(("#", "//"))
+
+
+def is_web(href: str) -> bool:
+    return href.lower().startswith(("http://", "https://", "//"))
+
+
+def split_href(href: str) -> tuple[str, str]:
+    """'My%20Note.md#Some%20Heading' -> ('My Note.md', 'Some Heading')."""
+    path, _, fragment = href.partition("#")
+    path = path.split("?", 1)[0]
+    return unquote(path), unquote(fragment)
+
+
+def _link_open(self, tokens, idx, options, env):
+    token = tokens[idx]
+    href = token.attrGet("href") or ""
+    stack = env.setdefault("_link_stack", [])
+    if is_internal(href):
+        path, fragment = split_href(href)
+        text = ""
+        for t in tokens[idx + 1:]:
+            if t.type == "link_close":
+                break
+            text += t.content if t.type in ("text", "code_inline") else ""
+        n = register(env, Link("link", path, fragment, text, token.meta.get("line", 0), markdown=True))
+        stack.append(n)
+        return open_slot(n)
+    stack.append(None)
+    if is_web(href):
+        token.attrJoin("class", "external")
+        token.attrSet("rel", "noopener noreferrer")
+    return self.renderToken(tokens, idx, options, env)
+
+
+def _link_close(self, tokens, idx, options, env):
+    stack = env.get("_link_stack") or [None]
+    n = stack.pop()
+    return close_slot(n) if n is not None else "</a>"
+
+
+def _image(self, tokens, idx, options, env):
+    token = tokens[idx]
+    src = token.attrGet("src") or ""
+    alt = self.renderInlineAsText(token.children or [], options, env)
+    if is_internal(src):
+        path, fragment = split_href(src)
+        link = Link("image", path, fragment, alt, token.meta.get("line", 0), markdown=True)
+        return open_slot(register(env, link))
+    attrs = f' src="{escapeHtml(src)}" alt="{escapeHtml(alt)}" loading="lazy"'
+    if token.attrGet("title"):
+        attrs += f' title="{escapeHtml(token.attrGet("title"))}"'
+    return f"<img{attrs}>"
+
+
+def _mark_lines(state) -> None:
+    """Inline tokens have no line map: stamp link and image tokens with their file line."""
+    for block in state.tokens:
+        if block.type != "inline" or not block.children:
+            continue
+        base = state.env.get("line_offset", 0) + (block.map[0] + 1 if block.map else 1)
+        line = base
+        for child in block.children:
+            if child.type in ("softbreak", "hardbreak"):
+                line += 1
+            elif child.type in ("link_open", "image"):
+                child.meta["line"] = line
+            elif child.type == "text":
+                line += child.content.count("\n")
+
+
+def links_plugin(md: MarkdownIt) -> None:
+    md.core.ruler.push("link_lines", _mark_lines)
+    md.add_render_rule("link_open", _link_open)
+    md.add_render_rule("link_close", _link_close)
+    md.add_render_rule("image", _image)

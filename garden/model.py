@@ -1,0 +1,63 @@
+"""The values that flow through the pipeline: parse makes `Note`s, resolve makes a `Garden`.
+
+Plain dataclasses, picklable, so notes can be parsed in worker processes and
+cached on disk by their file's digest.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link or embed as written in a note, before it is resolved.
+
+    kind: "link" (wikilink or Markdown link to a note/file), "embed" (![[...]]),
+    "image" (a Markdown image), "tag" (an inline #tag, target is the tag).
+    The rendered body holds a slot for it (see render/slots.py), filled once the
+    whole garden is known.
+    """
+    kind: str
+    target: str  # "Note", "folder/Note.md", "" for the same note, the tag for "tag"
+    fragment: str = ""  # "Heading", "A#B", "^block-id"
+    text: str = ""  # display text (links) or alt text / size spec (embeds)
+    line: int = 0  # file line, 1-based
+    markdown: bool = False  # written as a Markdown link/image (target is a URL path, relative to the note)
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    text: str
+    id: str
+    line: int
+
+
+@dataclass
+class Note:
+    rel: str  # vault path
+    digest: str
+    mtime: float
+    meta: dict
+    published: bool
+    title: str = ""
+    permalink: str | None = None  # explicit permalink, normalized to a site path
+    tags: list[str] = field(default_factory=list)
+    aliases: list[str] = field(default_factory=list)
+    html: str = ""  # the body, with link slots
+    links: list[Link] = field(default_factory=list)
+    headings: list[Heading] = field(default_factory=list)
+    sections: dict[str, tuple[int, int]] = field(default_factory=dict)  # heading id / "^id" -> html slice
+    summary: str = ""  # plain text
+    text: str = ""  # plain text of the body, for search and word counts
+    extras: dict = field(default_factory=dict)  # per-feature data from markdown plugins (toc, tldrs, math, ...)
+    diagnostics: list = field(default_factory=list)  # Diagnostic, found while parsing
+
+    @property
+    def stem(self) -> str:
+        name = self.rel.rsplit("/", 1)[-1]
+        return name[:-3] if name.lower().endswith(".md") else name
+
+    @property
+    def folder(self) -> str:
+        return self.rel.rsplit("/", 1)[0] if "/" in self.rel else ""

@@ -1,0 +1,170 @@
+"""Stage 2, parse: one file -> one `Note`, independent of every other file.
+
+Only published notes go through the Markdown parser: a private note's body is
+never read past its frontmatter, so nothing of it can reach the site.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from ..config import Config
+from ..diagnostics import ERROR, WARNING, Diagnostic
+from ..load import Source
+from ..markdown import create_markdown, render_with_offsets
+from ..markdown.headings import inline_text
+from ..markdown.tags import normalize_tag
+from ..model import Note
+from ..paths import UnsafePermalink, normalize_permalink
+from .frontmatter import split
+
+_TRUE = {"true", "yes", "on", "1"}
+_FALSE = {"false", "no", "off", "0"}
+
+
+def _flag(value) -> bool | None:
+    """A frontmatter boolean, forgiving of "true"/"false" strings; None when absent or unclear."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
+        return value.strip().lower() in _TRUE
+    return None
+
+
+def is_published(meta: dict, mode: str) -> bool:
+    """`flagged`: only notes marked dg-publish/publish: true. `all`: every note not opted out."""
+    dg, pub = _flag(meta.get("dg-publish")), _flag(meta.get("publish"))
+    if mode == "flagged":
+        return dg is True or pub is True
+    return dg is not False and pub is not False and _flag(meta.get("draft")) is not True
+
+
+def as_list(value) -> list[str]:
+    """Tags and aliases come as a list, a string ("a, b" or "a b") or nothing."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [v for v in re.split(r"[,\s]+", value) if v]
+    if isinstance(value, list):
+        return [str(v) for v in value if v is not None and str(v).strip()]
+    return [str(value)]
+
+
+@lru_cache(maxsize=1)
+def _markdown():
+    return create_markdown()
+
+
+def parse_note(source: Source, cfg: Config) -> Note:
+    fm = split(source.text)
+    diagnostics = [Diagnostic(source.rel, line, WARNING, msg, code="frontmatter") for line, msg in fm.warnings]
+    if fm.error:
+        line, msg = fm.error
+        diagnostics.append(Diagnostic(source.rel, line, ERROR, msg + "; the note is skipped", code="frontmatter"))
+        return Note(source.rel, source.digest, source.mtime, {}, False, diagnostics=diagnostics)
+    meta = fm.meta
+    if not is_published(meta, cfg.publish):
+        return Note(source.rel, source.digest, source.mtime, {}, False)
+
+    note = Note(source.rel, source.digest, source.mtime, meta, True, diagnostics=diagnostics)
+    raw_permalink = meta.get("permalink", meta.get("dg-permalink"))
+    if raw_permalink is not None:
+        try:
+            note.permalink = normalize_permalink(str(raw_permalink))
+        except UnsafePermalink as exc:
+            note.published = False
+            note.diagnostics.append(Diagnostic(source.rel, _meta_line(source.text, "permalink"), ERROR,
+                                               f"unsafe permalink '{raw_permalink}': {exc}; the note is skipped",
+                                               code="permalink"))
+            return note
+
+    md = _markdown()
+    env: dict = {"line_offset": fm.body_line - 1}
+    tokens = md.parse(fm.body, env)
+
+    title = meta.get("title")
+    first = next((i for i, t in enumerate(tokens) if t.type != "html_block" or t.content.strip()), None)
+    if first is not None and tokens[first].type == "heading_open" and tokens[first].tag == "h1":
+        h1 = inline_text(tokens[first + 1])
+        if not title or " ".join(str(title).split()).lower() == " ".join(h1.split()).lower():
+            title = title or h1
+            hid = tokens[first].attrGet("id")
+            env["headings"] = [h for h in env.get("headings", []) if h.id != hid]
+            del tokens[first:first + 3]
+    note.title = str(title).strip() if title not in (None, "") else note.stem
+
+    note.html, offsets = render_with_offsets(md, tokens, env)
+    note.links = env.get("links", [])
+    note.headings = env.get("headings", [])
+    note.sections = _sections(tokens, offsets)
+
+    tags: dict[str, str] = {}
+    for tag in as_list(meta.get("tags", meta.get("tag"))) + env.get("tags", []):
+        tag = normalize_tag(tag)
+        if tag:
+            tags.setdefault(tag.lower(), tag)
+    note.tags = list(tags.values())
+    aliases = meta.get("aliases", meta.get("alias"))
+    aliases = aliases.split(",") if isinstance(aliases, str) else as_list(aliases)
+    note.aliases = [a.strip() for a in aliases if a.strip()]
+    note.text = _plain_text(tokens)
+    note.summary = _summary(meta, tokens)
+    note.extras = {k: v for k, v in env.items() if k.startswith("x_")}
+    return note
+
+
+def _meta_line(text: str, key: str) -> int:
+    for n, line in enumerate(text.split("\n")[:200], 1):
+        if f'"{key}"' in line or re.match(rf"\s*{re.escape(key)}\s*:", line):
+            return n
+    return 1
+
+
+def _sections(tokens, offsets: list[int]) -> dict[str, tuple[int, int]]:
+    """Where each heading's section and each ^block sits in the HTML, for embeds."""
+    sections: dict[str, tuple[int, int]] = {}
+    heads = [(i, int(t.tag[1])) for i, t in enumerate(tokens) if t.type == "heading_open" and t.level == 0]
+    for n, (i, level) in enumerate(heads):
+        end = next((j for j, lv in heads[n + 1:] if lv <= level), None)
+        if end is None:
+            end = next((j for j, t in enumerate(tokens) if t.type == "footnote_block_open"), len(tokens))
+        hid = tokens[i].attrGet("id")
+        if hid:
+            sections[hid] = (offsets[i], offsets[end])
+    for i, t in enumerate(tokens):
+        block_id = t.meta.get("block_id") if t.meta else None
+        if block_id and t.nesting == 1:
+            close = next(j for j in range(i + 1, len(tokens))
+                         if tokens[j].nesting == -1 and tokens[j].level == t.level)
+            sections["^" + block_id] = (offsets[i], offsets[close + 1])
+    return sections
+
+
+def _plain_text(tokens) -> str:
+    parts = []
+    for t in tokens:
+        if t.type == "inline":
+            parts.append(inline_text(t))
+        elif t.type in ("fence", "code_block"):
+            parts.append(t.content)
+    return "\n".join(p for p in parts if p)
+
+
+def _summary(meta: dict, tokens) -> str:
+    for key in ("description", "summary"):
+        if isinstance(meta.get(key), str) and meta[key].strip():
+            return " ".join(meta[key].split())
+    for i, t in enumerate(tokens):
+        if t.type == "paragraph_open" and t.level == 0:
+            text = inline_text(tokens[i + 1])
+            if text:
+                return _clip(text)
+    return ""
+
+
+def _clip(text: str, limit: int = 240) -> str:
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0]
+    return cut.rstrip(",;:.") + "…"

@@ -1,0 +1,90 @@
+"""The vocabulary of paths, each with its invariant.
+
+- vault path: "Folder/My Note.md", posix, relative to the vault, as on disk.
+- site path:  "folder/my-note/", posix, relative to the site root, no leading "/",
+              ending in "/" for a page ("" is the home page) or a file name for an asset.
+- URL:        what goes into an href: a site path made relative to the page that links to
+              it, so every link works under any base path (GitHub project pages) and offline.
+"""
+from __future__ import annotations
+
+import posixpath
+import re
+import unicodedata
+from urllib.parse import quote
+
+_SLUG_DROP = re.compile(r"[^\w\s/.-]", re.UNICODE)
+
+
+def slugify_segment(text: str) -> str:
+    """"My Note (draft)!" -> "my-note-draft"; keeps letters of every script."""
+    text = unicodedata.normalize("NFC", text).lower().replace("&", "-and-")
+    text = _SLUG_DROP.sub("", text).replace("/", "-")
+    text = re.sub(r"[\s.]+", "-", text)
+    text = re.sub(r"-{2,}", "-", text).strip("-_")
+    return text
+
+
+def slugify_path(vault_path: str) -> str:
+    """'Folder/My Note.md' -> 'folder/my-note/' (the site path of the note's page)."""
+    stem = vault_path[:-3] if vault_path.lower().endswith(".md") else vault_path
+    parts = [slugify_segment(p) for p in stem.split("/")]
+    parts = [p for p in parts if p]
+    return "/".join(parts) + "/" if parts else ""
+
+
+def slugify_file(vault_path: str) -> str:
+    """An attachment keeps its extension: 'Images/My Photo.PNG' -> 'images/my-photo.png'."""
+    folder, name = posixpath.split(vault_path)
+    stem, ext = posixpath.splitext(name)
+    parts = [slugify_segment(p) for p in folder.split("/") if p] + [slugify_segment(stem) or "file"]
+    return "/".join(p for p in parts if p) + ext.lower()
+
+
+class UnsafePermalink(ValueError):
+    pass
+
+
+def normalize_permalink(value: str) -> str:
+    """A user permalink ("/blog/post", "blog/post/") -> site path "blog/post/".
+
+    Refuses anything that could leave the site: "..", absolute URLs, backslashes,
+    control characters.
+    """
+    value = value.strip()
+    if re.match(r"^[a-z][a-z0-9+.-]*:", value, re.I) or value.startswith("//"):
+        raise UnsafePermalink("a permalink must be a path, not a URL")
+    if "\\" in value or any(ord(c) < 32 or ord(c) == 127 for c in value):
+        raise UnsafePermalink("a permalink may not contain backslashes or control characters")
+    value = value.split("?")[0].split("#")[0]
+    parts = [p for p in value.split("/") if p not in ("", ".")]
+    if any(p == ".." for p in parts):
+        raise UnsafePermalink("a permalink may not contain '..'")
+    if parts and parts[-1].lower().endswith((".html", ".htm")):
+        parts[-1] = parts[-1].rsplit(".", 1)[0]
+        if parts[-1] == "index":
+            parts.pop()
+    return "/".join(parts) + "/" if parts else ""
+
+
+def page_file(site_path: str) -> str:
+    """The file a page is written to: "a/b/" -> "a/b/index.html"."""
+    return site_path + "index.html" if site_path.endswith("/") or not site_path else site_path
+
+
+def relative_url(from_page: str, to: str) -> str:
+    """The href from the page at site path `from_page` to site path `to`.
+
+    relative_url("a/b/", "c/") == "../../c/"; relative_url("", "") == "./"
+    """
+    if from_page.endswith("/") or not from_page:
+        depth = from_page.count("/")
+    else:
+        depth = posixpath.dirname(from_page).count("/") + bool(posixpath.dirname(from_page))
+    url = "../" * depth + to
+    return quote(url, safe="/#%:@!$&'()*+,;=-._~") or "./"
+
+
+def root_url(from_page: str) -> str:
+    """The href of the site root from a page, ending in "/" ("./" at the root)."""
+    return relative_url(from_page, "")

@@ -1,0 +1,157 @@
+"""Stage 4, render: the resolved garden -> the files of the site.
+
+Each emitter yields `(site path, bytes)` for generated files or
+`(site path, Path)` for files copied as they are. Templates only ever see plain
+dicts and lists (the "views" below), never the pipeline's objects.
+"""
+from __future__ import annotations
+
+import datetime
+import math
+from collections.abc import Iterator
+
+from markupsafe import Markup
+
+from ..config import note_display
+from ..diagnostics import Diagnostic
+from ..paths import page_file, relative_url, root_url, slugify_path
+from ..resolve import Garden, Page
+from .slots import Filler
+from .theme import Theme
+
+WORDS_PER_MINUTE = 220
+
+
+def site_view(garden: Garden, theme: Theme, page_path: str) -> dict:
+    cfg = garden.config
+    root = root_url(page_path)
+    css = [f"{root}static/{name}?v={theme.asset_version(name)}"
+           for name in ("style.css", "custom.css") if name in theme.statics]
+    return {
+        "title": cfg.title, "description": cfg.description, "language": cfg.language, "author": cfg.author,
+        "root": root, "tags_url": root + "tags/", "base_path": cfg.base_path,
+        "css": css, "js": f"{root}static/garden.js?v={theme.asset_version('garden.js')}",
+        "has_home_note": garden.home is not None,
+    }
+
+
+def _date(meta: dict, keys: tuple[str, ...]) -> str:
+    for key in keys:
+        value = meta.get(key)
+        if isinstance(value, str) and value[:4].isdigit():
+            return value[:10]
+    return ""
+
+
+def page_dates(page: Page) -> dict:
+    meta = page.note.meta
+    modified = datetime.datetime.fromtimestamp(page.note.mtime, datetime.timezone.utc).date().isoformat() \
+        if page.note.mtime else ""
+    created = _date(meta, ("created", "date", "dg-created", "created_at")) or modified
+    updated = _date(meta, ("updated", "modified", "dg-updated", "lastmod", "last_modified")) or modified
+    return {"created": created, "updated": updated}
+
+
+def link_view(from_path: str, page: Page) -> dict:
+    return {"title": page.title, "url": relative_url(from_path, page.path), "summary": page.note.summary,
+            "tags": [t for t in page.note.tags if t.lower() != "gardenentry"]}
+
+
+def breadcrumbs(garden: Garden, page_path: str, tree: str) -> list[dict]:
+    crumbs = [{"title": garden.config.ui.home, "url": root_url(page_path)}]
+    parts = tree.split("/")[:-1]
+    for depth in range(1, len(parts) + 1):
+        folder = slugify_path("/".join(parts[:depth]) + ".md")
+        crumbs.append({"title": parts[depth - 1], "url": relative_url(page_path, folder)})
+    return crumbs
+
+
+def render_note(garden: Garden, theme: Theme, page: Page) -> tuple[bytes, list[Diagnostic]]:
+    note, cfg = page.note, garden.config
+    filler = Filler(garden, page.path)
+    body = filler.fill(note.html, note)
+    words = len(note.text.split())
+    display = note_display(note.meta, cfg.display)
+    view = {
+        "kind": "note",
+        "title": note.title,
+        "path": page.path,
+        "canonical": cfg.absolute_url(page.path),
+        "description": note.summary or cfg.description,
+        "body": Markup(body),
+        "tags": [{"name": t.name, "url": relative_url(page.path, t.path)}
+                 for tag in note.tags if (t := garden.tags.get(tag.lower()))],
+        "backlinks": [link_view(page.path, p) for p in garden.backlinks.get(note.rel, [])],
+        "toc": [{"level": h.level, "text": h.text, "id": h.id} for h in note.headings if 2 <= h.level <= 4],
+        "display": display,
+        "dates": page_dates(page),
+        "words": words,
+        "minutes": max(1, math.ceil(words / WORDS_PER_MINUTE)),
+        "breadcrumbs": breadcrumbs(garden, page.path, page.tree) if page.path else [],
+        "is_home": page.path == "",
+        "listing": [link_view(page.path, p) | page_dates(p)
+                    for p in sorted(listed, key=lambda p: (p.title.lower(), p.path)) if p is not page]
+        if (listed := garden.listing(page.path)) else [],
+        "classes": " ".join(str(c) for c in (note.meta.get("dg-content-classes") or "").split()
+                            if isinstance(note.meta.get("dg-content-classes"), str)),
+    }
+    html = theme.render("note.html", site=site_view(garden, theme, page.path), page=view, ui=cfg.ui)
+    return html.encode(), filler.diagnostics
+
+
+def _list_page(garden: Garden, theme: Theme, path: str, title: str, pages: list[Page], **extra) -> bytes:
+    view = {"kind": "list", "title": title, "path": path, "canonical": garden.config.absolute_url(path),
+            "description": extra.pop("description", "") or garden.config.description,
+            "entries": [link_view(path, p) | page_dates(p) for p in pages], **extra}
+    return theme.render("list.html", site=site_view(garden, theme, path), page=view,
+                        ui=garden.config.ui).encode()
+
+
+def emit_lists(garden: Garden, theme: Theme) -> Iterator[tuple[str, bytes]]:
+    """The generated home (when no note is the home), tag pages and folder pages."""
+    cfg = garden.config
+    claimed = {p.path for p in garden.pages}
+    by_title = sorted(garden.pages, key=lambda p: (p.title.lower(), p.path))
+    if garden.home is None:
+        yield "index.html", _list_page(garden, theme, "", cfg.title, by_title,
+                                       description=cfg.description, is_home=True)
+    tags = [{"name": t.name, "url": relative_url("tags/", t.path), "count": len(t.pages)}
+            for t in garden.tags.values()]
+    if "tags/" not in claimed:
+        yield "tags/index.html", _list_page(garden, theme, "tags/", cfg.ui.all_tags, [], tag_cloud=tags)
+    for tag in garden.tags.values():
+        if tag.path in claimed:
+            continue  # a note at tags/<tag>.md introduces the tag; its page lists the tag's notes
+        pages = sorted(tag.pages, key=lambda p: (p.title.lower(), p.path))
+        yield page_file(tag.path), _list_page(garden, theme, tag.path, cfg.ui.tag_page.format(tag=tag.name), pages)
+    for folder, pages in garden.folders.items():
+        if folder in claimed:
+            continue  # a note with the folder's path (a folder note) is its page
+        name = folder.rstrip("/").rsplit("/", 1)[-1]
+        subfolders = [{"name": f.rstrip("/").rsplit("/", 1)[-1], "url": relative_url(folder, f)}
+                      for f in garden.folders if f != folder and f.startswith(folder) and f[len(folder):].count("/") == 1]
+        shown = next((p.tree.split("/")[-2] for p in pages), name)
+        yield page_file(folder), _list_page(garden, theme, folder, cfg.ui.folder_page.format(folder=shown),
+                                            sorted(pages, key=lambda p: (p.title.lower(), p.path)),
+                                            subfolders=subfolders)
+
+
+def emit_404(garden: Garden, theme: Theme) -> Iterator[tuple[str, bytes]]:
+    """404.html is served for any missing URL at any depth, so its links are rooted at the
+    base path (a <base> element) instead of being relative to where it sits."""
+    cfg = garden.config
+    site = site_view(garden, theme, "")
+    view = {"kind": "404", "title": cfg.ui.not_found_title, "path": "404.html", "canonical": "",
+            "description": cfg.ui.not_found_text, "base_href": cfg.base_path}
+    yield "404.html", theme.render("404.html", site=site, page=view, ui=cfg.ui).encode()
+
+
+def emit_static(garden: Garden, theme: Theme):
+    for name, path in theme.statics.items():
+        yield "static/" + name, path
+    yield ".nojekyll", b""
+
+
+def emit_files(garden: Garden, theme: Theme):
+    for rel, site_path in sorted(garden.files.items()):
+        yield site_path, garden.config.vault / rel

@@ -1,0 +1,129 @@
+"""Fill a note's link slots for the page its HTML is written into.
+
+Links become relative `<a href>`s (so the site works under any base path),
+broken links become plain text with a class, embeds pull in the target note's
+HTML (or one section or block of it), with their own slots filled in turn.
+Embeds nest to MAX_DEPTH; a cycle is reported and shown as a link.
+"""
+from __future__ import annotations
+
+import posixpath
+import re
+
+from markupsafe import escape
+
+from ..diagnostics import WARNING, Diagnostic
+from ..markdown.slots import SLOT_RE
+from ..model import Link, Note
+from ..paths import relative_url
+
+MAX_DEPTH = 5
+IMAGE = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".avif", ".bmp", ".ico"}
+AUDIO = {".mp3", ".wav", ".ogg", ".m4a", ".flac", ".webm_audio", ".3gp"}
+VIDEO = {".mp4", ".webm", ".mov", ".mkv", ".ogv"}
+_SIZE = re.compile(r"^\s*(\d+)\s*(?:x\s*(\d+)\s*)?$")
+
+
+class Filler:
+    """Fills slots for one output page; collects the problems it finds (embed cycles)."""
+
+    def __init__(self, garden, page_path: str):
+        self.garden = garden
+        self.page_path = page_path
+        self.diagnostics: list[Diagnostic] = []
+
+    def url(self, site_path: str, fragment: str = "") -> str:
+        href = relative_url(self.page_path, site_path) if site_path != self.page_path or not fragment else ""
+        return href + ("#" + _quote_id(fragment) if fragment else "")
+
+    def fill(self, html: str, note: Note, stack: tuple = ()) -> str:
+        targets = self.garden.targets.get(note.rel, [])
+
+        def replace(m: re.Match) -> str:
+            closing, n = m.group(1), int(m.group(2))
+            link, target = note.links[n], targets[n] if n < len(targets) else None
+            if closing:
+                return "</a>" if target is not None and target.kind != "missing" and link.kind in ("link", "tag") \
+                    else "</span>"
+            return self.open(link, target, note, stack)
+
+        return SLOT_RE.sub(replace, html)
+
+    # One method per kind of slot.
+    def open(self, link: Link, target, note: Note, stack: tuple) -> str:
+        if target is None or target.kind == "missing":
+            if link.kind in ("embed", "image"):
+                name = escape(link.target + ("#" + link.fragment if link.fragment else ""))
+                return f'<span class="missing-embed" role="note">Missing embed: {name}</span>'
+            return '<span class="broken-link" title="This page does not exist (yet)">'
+        if link.kind == "tag":
+            return f'<a class="tag" href="{escape(self.url(target.path))}">'
+        if link.kind == "link":
+            if target.kind == "note":
+                same = target.rel == note.rel and not stack
+                href = ("#" + _quote_id(target.fragment) if target.fragment else "#") if same \
+                    else self.url(target.path, target.fragment)
+                return f'<a class="internal" href="{escape(href)}" data-slug="{escape(target.path)}">'
+            kind = "internal file" if target.kind == "file" else "internal"
+            return f'<a class="{kind}" href="{escape(self.url(target.path))}">'
+        if target.kind == "file":
+            return self.media(link, target)
+        return self.embed_note(link, target, note, stack)
+
+    def media(self, link: Link, target) -> str:
+        src = escape(self.url(target.path))
+        ext = posixpath.splitext(target.path)[1].lower()
+        spec = link.text
+        m = _SIZE.match(spec) if not link.markdown else None
+        size = ""
+        alt = spec
+        if m:
+            size = f' width="{m.group(1)}"' + (f' height="{m.group(2)}"' if m.group(2) else "")
+            alt = ""
+        elif "|" in spec:  # ![[img.png|alt text|300]]
+            alt, _, tail = spec.rpartition("|")
+            m = _SIZE.match(tail)
+            if m:
+                size = f' width="{m.group(1)}"' + (f' height="{m.group(2)}"' if m.group(2) else "")
+            else:
+                alt = spec
+        name = target.rel.rsplit("/", 1)[-1]
+        if ext in IMAGE:
+            alt_text = alt or posixpath.splitext(name)[0]
+            return f'<img src="{src}" alt="{escape(alt_text)}"{size} loading="lazy">'
+        if ext in AUDIO:
+            return f'<audio controls preload="metadata" src="{src}"><a href="{src}">{escape(name)}</a></audio>'
+        if ext in VIDEO:
+            return f'<video controls preload="metadata" src="{src}"{size}><a href="{src}">{escape(name)}</a></video>'
+        if ext == ".pdf":
+            height = size or ' height="600"'
+            return (f'<object class="pdf-embed" data="{src}" type="application/pdf" width="100%"{height}>'
+                    f'<a href="{src}">{escape(name)}</a></object>')
+        return f'<a class="internal file" href="{src}">{escape(alt or name)}</a>'
+
+    def embed_note(self, link: Link, target, note: Note, stack: tuple) -> str:
+        page = self.garden.by_rel[target.rel]
+        source = page.note
+        key = (source.rel, target.fragment)
+        href = escape(self.url(page.path, target.fragment))
+        title = escape(source.title + (f" › {link.fragment.lstrip('^')}" if link.fragment else ""))
+        if key in stack or (source.rel, "") in stack or len(stack) >= MAX_DEPTH or \
+                (source.rel == note.rel and not target.fragment):
+            why = "embeds itself" if key in stack or source.rel == note.rel else "nests too deep"
+            self.diagnostics.append(Diagnostic(note.rel, link.line, WARNING,
+                                               f"embed of [[{link.target}]] {why}; shown as a link",
+                                               code="embed-cycle"))
+            return f'<a class="internal embed-link" href="{href}">{title}</a>'
+        html = source.html
+        if target.fragment:
+            start, end = source.sections.get(target.fragment, (0, len(html)))
+            html = html[start:end]
+        inner = self.fill(html, source, stack + ((note.rel, ""),) + (key,))
+        return (f'<div class="embed" data-embed="{escape(page.path)}">'
+                f'<div class="embed-title"><a class="internal" href="{href}">{title}</a></div>'
+                f'<div class="embed-body">{inner}</div></div>')
+
+
+def _quote_id(fragment: str) -> str:
+    from urllib.parse import quote
+    return quote(fragment, safe="^-._~!$&'()*+,;=:@")

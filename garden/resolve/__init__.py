@@ -1,0 +1,276 @@
+"""Stage 3, resolve: the whole garden at once.
+
+Decides which notes become pages and where (permalinks, the home page),
+resolves every link the way Obsidian does, and derives backlinks, tags, folders
+and the attachments to copy. Cheap, and always run in full, so incremental
+builds can never disagree with cold ones.
+"""
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass, field
+
+from ..config import Config
+from ..diagnostics import Report, did_you_mean
+from ..markdown.headings import heading_slug
+from ..model import Link, Note
+from ..paths import slugify_file, slugify_path, slugify_segment
+from .links import LinkIndex
+
+HOME_TAG = "gardenentry"
+RESERVED = ("static/", "404.html")  # tags/ pages may take an intro note, see `listing_of`
+
+
+@dataclass
+class Page:
+    """A published note placed in the site."""
+    note: Note
+    path: str  # site path, "" for the home page
+    tree: str  # vault path as shown in the file tree (dg-path moves it)
+
+    @property
+    def title(self) -> str:
+        return self.note.title
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where a link leads, once the garden is known."""
+    kind: str  # "note", "file", "tag", "listing" (a folder or tag page), "missing"
+    path: str = ""  # site path (page, attachment or tag page)
+    fragment: str = ""  # element id on the target page
+    rel: str = ""  # vault path of the target note or file
+
+
+@dataclass
+class Tag:
+    name: str  # as first written
+    path: str  # site path of its page
+    pages: list[Page] = field(default_factory=list)  # tagged with it or a nested tag below it
+
+
+@dataclass
+class Garden:
+    config: Config
+    pages: list[Page]  # in vault-path order
+    by_rel: dict[str, Page]
+    home: Page | None
+    targets: dict[str, list[Target]]  # per note, parallel to note.links
+    backlinks: dict[str, list[Page]]
+    tags: dict[str, Tag]  # by lowercased tag
+    files: dict[str, str]  # attachments used by published notes: vault path -> site path
+    folders: dict[str, list[Page]]  # folder site path -> pages directly in it
+
+    def listing(self, path: str) -> list[Page] | None:
+        """The pages a tag or folder page at `path` lists (None when `path` is neither)."""
+        if path.startswith("tags/"):
+            tag = next((t for t in self.tags.values() if t.path == path), None)
+            return tag.pages if tag else None
+        return self.folders.get(path)
+
+    def page_of(self, target: Target) -> Page | None:
+        return self.by_rel.get(target.rel) if target.kind == "note" else None
+
+
+def tag_path(tag: str) -> str:
+    return "tags/" + "/".join(slugify_segment(p) or "_" for p in tag.split("/")) + "/"
+
+
+def _is_home(note: Note) -> int:
+    """0 when not a home candidate; otherwise lower wins."""
+    meta = note.meta
+    if meta.get("dg-home") is True or meta.get("dgHome") is True:
+        return 1
+    if any(t.lower() == HOME_TAG for t in note.tags):
+        return 2
+    if note.rel.lower() in ("index.md", "home.md"):
+        return 3
+    return 0
+
+
+def resolve(notes: list[Note], attachments: list[str], cfg: Config, report: Report) -> Garden:
+    notes = sorted(notes, key=lambda n: n.rel)
+    published = [n for n in notes if n.published]
+
+    # Which note is the home page.
+    candidates = sorted((rank, n.rel) for n in published if (rank := _is_home(n)))
+    home_rel = candidates[0][1] if candidates else None
+    if len([c for c in candidates if c[0] == 1]) > 1:
+        report.warning(candidates[1][1], 0, f"several notes are marked dg-home; using {home_rel}", code="home")
+
+    # Where each note is written; two notes may not claim one path.
+    pages: list[Page] = []
+    claimed: dict[str, str] = {}
+    for note in published:
+        tree = _tree_path(note)
+        if note.rel == home_rel:
+            path = ""
+        elif note.permalink is not None:
+            path = note.permalink
+        else:
+            path = slugify_path(tree)
+        problem = ""
+        if path in claimed:
+            problem = f"permalink '/{path}' is also claimed by {claimed[path]}"
+        elif path == "" and note.rel != home_rel:
+            problem = f"permalink '/' is the home page, which is {home_rel or 'generated'}"
+        elif any(path == r or path.startswith(r) for r in RESERVED):
+            problem = f"permalink '/{path}' is reserved for the site's own pages"
+        if problem:
+            report.error(note.rel, 0, problem + "; this note is skipped",
+                         hint="give one of them another permalink", code="permalink")
+            continue
+        claimed[path] = note.rel
+        pages.append(Page(note, path, tree))
+    by_rel = {p.note.rel: p for p in pages}
+    by_path = {p.path: p for p in pages}
+    home = by_rel.get(home_rel) if home_rel else None
+    tags = _tags(pages)
+    folders = _folders(pages)
+
+    # Links, embeds, images and tags, resolved for every page.
+    index = LinkIndex([n.rel for n in notes], attachments)
+    all_rels = {n.rel for n in notes}
+    targets: dict[str, list[Target]] = {}
+    backlinks: dict[str, list[Page]] = {}
+    files: dict[str, str] = {}
+    for page in pages:
+        resolved = []
+        for link in page.note.links:
+            target = _resolve_link(link, page, index, by_rel, by_path, all_rels, tags, folders, files, report)
+            resolved.append(target)
+            if target.kind == "note" and target.rel != page.note.rel and link.kind in ("link", "embed"):
+                bl = backlinks.setdefault(target.rel, [])
+                if page not in bl:
+                    bl.append(page)
+        targets[page.note.rel] = resolved
+    for rel in backlinks:
+        backlinks[rel].sort(key=lambda p: (p.title.lower(), p.path))
+
+    for path, rel in _file_collisions(files, claimed):
+        report.error(rel, 0, f"attachment would be written to '{path}', which another file or page uses",
+                     code="permalink")
+
+    return Garden(cfg, pages, by_rel, home, targets, backlinks, tags, files, folders)
+
+
+def _tree_path(note: Note) -> str:
+    override = note.meta.get("dg-path") or note.meta.get("dgPath")
+    if isinstance(override, str) and override.strip().strip("/"):
+        tree = posixpath.normpath(override.strip().strip("/"))
+        if not tree.startswith(".."):
+            return tree if tree.lower().endswith(".md") else tree + ".md"
+    return note.rel
+
+
+def _resolve_link(link: Link, page: Page, index: LinkIndex, by_rel: dict[str, Page], by_path: dict[str, Page],
+                  all_rels: set[str], tags: dict[str, Tag], folders: dict[str, list[Page]],
+                  files: dict[str, str], report: Report) -> Target:
+    note = page.note
+    if link.kind == "tag":
+        return Target("tag", tag_path(link.target))
+    if link.markdown and link.target.startswith("/"):
+        # A site path such as "/blog/post/": a page's permalink, as the Digital Garden plugin writes them.
+        other = by_path.get(link.target.strip("/") + "/" if link.target.strip("/") else "")
+        if other is not None:
+            return Target("note", other.path, _fragment(link, other.note, note, report), other.note.rel)
+    match = index.resolve(link.target, note.rel, link.markdown)
+    if match.rel is None and link.kind == "link":
+        listing = _listing_target(link, note, tags, folders)
+        if listing is not None:
+            return listing
+    if match.rel is None:
+        what = "embed" if link.kind in ("embed", "image") else "link"
+        label = f"[[{link.target}]]" if not link.markdown else f"'{link.target}'"
+        report.warning(note.rel, link.line, f"broken {what}: {label} matches no file in the vault",
+                       hint=did_you_mean(link.target.rsplit("/", 1)[-1].removesuffix(".md"),
+                                         [r.rsplit("/", 1)[-1].removesuffix(".md") for r in all_rels]),
+                       code="broken-link")
+        return Target("missing")
+    if match.candidates:
+        report.warning(note.rel, link.line,
+                       f"ambiguous link [[{link.target}]]: {len(match.candidates)} files match; using {match.rel}",
+                       hint="write the folder too, e.g. [[" + match.rel.removesuffix(".md") + "]]",
+                       code="ambiguous-link")
+    rel = match.rel
+    if rel in all_rels:
+        target_page = by_rel.get(rel)
+        if target_page is None:
+            report.warning(note.rel, link.line, f"link to [[{link.target}]], which is not published; "
+                           "shown as plain text", code="unpublished-link")
+            return Target("missing", rel="")
+        return Target("note", target_page.path, _fragment(link, target_page.note, note, report), rel)
+    files[rel] = slugify_file(rel)
+    return Target("file", files[rel], "", rel)
+
+
+def _listing_target(link: Link, note: Note, tags: dict[str, Tag], folders: dict[str, list[Page]]) -> Target | None:
+    """A link to a folder (`[[advanced/]]`, `[x](./features/)`) or to a tag page (`[[tags/plugin]]`)."""
+    target = link.target.strip()
+    if link.markdown and not target.startswith("/"):
+        target = posixpath.normpath(posixpath.join(note.folder, target))
+    target = target.strip("/")
+    if target.lower().startswith("tags/") and target[5:].lower() in tags:
+        return Target("listing", tags[target[5:].lower()].path)
+    folder = slugify_path(target + ".md") if target and target != "." else ""
+    if folder in folders:
+        return Target("listing", folder)
+    return None
+
+
+def _fragment(link: Link, target: Note, source: Note, report: Report) -> str:
+    """The element id a `#Heading` or `#^block` fragment points at, checked against the target."""
+    fragment = link.fragment
+    if not fragment:
+        return ""
+    if fragment.startswith("^"):
+        if fragment in target.sections:
+            return fragment
+        report.warning(source.rel, link.line, f"block '{fragment}' not found in {target.rel}", code="broken-anchor")
+        return ""
+    heading = fragment.split("#")[-1].strip()
+    wanted = heading_slug(heading)
+    ids = {h.id for h in target.headings}
+    if wanted in ids:
+        return wanted
+    if link.markdown and fragment in ids:
+        return fragment
+    close = did_you_mean(heading, [h.text for h in target.headings])
+    report.warning(source.rel, link.line, f"heading '{heading}' not found in {target.rel}",
+                   hint=close.replace("[[", f"[[{target.stem}#") if close else "", code="broken-anchor")
+    return ""
+
+
+def _file_collisions(files: dict[str, str], claimed: dict[str, str]):
+    seen: dict[str, str] = {}
+    for rel, path in sorted(files.items()):
+        if path in seen or path + "/" in claimed or any(path.startswith(r) for r in RESERVED):
+            yield path, rel
+        seen[path] = rel
+
+
+def _tags(pages: list[Page]) -> dict[str, Tag]:
+    tags: dict[str, Tag] = {}
+    for page in pages:
+        for tag in page.note.tags:
+            if tag.lower() == HOME_TAG:
+                continue
+            parts = tag.split("/")
+            for depth in range(1, len(parts) + 1):  # #area/sub also lists under #area
+                name = "/".join(parts[:depth])
+                entry = tags.setdefault(name.lower(), Tag(name, tag_path(name)))
+                if page not in entry.pages:
+                    entry.pages.append(page)
+    return dict(sorted(tags.items()))
+
+
+def _folders(pages: list[Page]) -> dict[str, list[Page]]:
+    """Folder pages by site path; a vault folder `tags/` holds tag intros, not a folder page."""
+    folders: dict[str, list[Page]] = {}
+    for page in pages:
+        parts = page.tree.split("/")[:-1]
+        for depth in range(1, len(parts) + 1):
+            folders.setdefault(slugify_path("/".join(parts[:depth]) + ".md"), [])
+        if parts:
+            folders[slugify_path("/".join(parts) + ".md")].append(page)
+    return {k: v for k, v in sorted(folders.items()) if not k.startswith("tags/")}

@@ -1,0 +1,142 @@
+"""Stage 5, write: put the site into the output folder, safely.
+
+- Refuses an output folder that is the vault or holds it, and an existing
+  non-empty folder that garden did not build (no manifest), unless forced.
+- Stages every new or changed file in a hidden folder inside the output folder;
+  only when the whole site rendered does `commit` move them into place, delete
+  the files the previous build wrote that are gone now, and save the manifest.
+  A failed build calls `abort` and the previous site stays as it was.
+- A file whose bytes did not change is not rewritten (its mtime stays).
+- Only paths inside the output folder are ever touched.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from pathlib import Path
+
+from .diagnostics import GardenError
+
+MANIFEST = ".garden-manifest.json"
+STAGING = ".garden-staging"
+
+
+def digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def check_output(out: Path, vault: Path, force: bool = False) -> None:
+    out, vault = out.resolve(), vault.resolve()
+    if out == vault or out in vault.parents:
+        raise GardenError(f"the output folder {out} holds the vault; refusing to write there",
+                          str(out), hint="choose another --out folder")
+    if out.exists() and not out.is_dir():
+        raise GardenError(f"the output path {out} is a file, not a folder", str(out))
+    if out.is_dir() and not (out / MANIFEST).is_file() and not force:
+        entries = [p for p in out.iterdir() if p.name != STAGING]
+        if entries:
+            raise GardenError(
+                f"the output folder {out} holds files garden did not write; refusing to replace them",
+                str(out), hint="choose an empty or new folder, or pass --force to build there anyway")
+
+
+class Output:
+    def __init__(self, out: Path):
+        self.out = out
+        self.staging = out / STAGING
+        self.old: dict[str, str] = {}
+        manifest = out / MANIFEST
+        if manifest.is_file():
+            try:
+                self.old = json.loads(manifest.read_text()).get("files", {})
+            except (ValueError, OSError):
+                self.old = {}
+        self.new: dict[str, str] = {}
+        self.changed = 0
+
+    def begin(self) -> None:
+        self.out.mkdir(parents=True, exist_ok=True)
+        if self.staging.exists():
+            shutil.rmtree(self.staging)
+        self.staging.mkdir()
+
+    def _target(self, site_path: str) -> Path:
+        parts = site_path.split("/")
+        if not site_path or site_path.startswith("/") or any(p in ("", ".", "..") for p in parts) \
+                or parts[0] in (STAGING, MANIFEST):
+            raise GardenError(f"refusing to write outside the output folder: '{site_path}'")
+        return self.staging.joinpath(*parts)
+
+    def write(self, site_path: str, data: bytes) -> bool:
+        """Stage `data` for `site_path` unless the current file already has these bytes."""
+        key, changed = self.stage(site_path, data)
+        self.note(site_path, key, changed)
+        return changed
+
+    def copy(self, site_path: str, source: Path) -> bool:
+        stat = source.stat()
+        key = f"copy:{stat.st_size}:{stat.st_mtime_ns}"
+        target = self._target(site_path)
+        changed = not self.unchanged(site_path, key)
+        if changed:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, target)
+        self.note(site_path, key, changed)
+        return changed
+
+    def unchanged(self, site_path: str, key: str) -> bool:
+        return self.old.get(site_path) == key and (self.out / site_path).is_file()
+
+    def stage(self, site_path: str, data: bytes) -> tuple[str, bool]:
+        """Write to the staging folder if needed. Safe to call from worker processes."""
+        target = self._target(site_path)
+        key = digest(data)
+        if self.unchanged(site_path, key):
+            return key, False
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        return key, True
+
+    def note(self, site_path: str, key: str, changed: bool) -> None:
+        """Record a file of this build (in the parent process)."""
+        if site_path in self.new:
+            raise GardenError(f"two outputs want the same file '{site_path}'")
+        self.new[site_path] = key
+        self.changed += changed
+
+    def commit(self) -> list[str]:
+        """Move staged files into place, remove what the previous build wrote and this one did not."""
+        moved = []
+        for root, _, files in os.walk(self.staging):
+            for name in files:
+                staged = Path(root) / name
+                rel = staged.relative_to(self.staging).as_posix()
+                final = self.out / rel
+                final.parent.mkdir(parents=True, exist_ok=True)
+                if final.is_dir() and not final.is_symlink():
+                    shutil.rmtree(final)
+                os.replace(staged, final)
+                moved.append(rel)
+        gone = sorted(set(self.old) - set(self.new))
+        for rel in gone:
+            path = self.out / rel
+            if path.is_file() or path.is_symlink():
+                path.unlink()
+            parent = path.parent
+            while parent != self.out and parent.is_dir() and not any(parent.iterdir()):
+                parent.rmdir()
+                parent = parent.parent
+        shutil.rmtree(self.staging, ignore_errors=True)
+        tmp = self.out / (MANIFEST + ".tmp")
+        tmp.write_text(json.dumps({"generator": "garden", "files": dict(sorted(self.new.items()))}, indent=0))
+        os.replace(tmp, self.out / MANIFEST)
+        return sorted(moved) + gone
+
+    def abort(self) -> None:
+        shutil.rmtree(self.staging, ignore_errors=True)
+        try:
+            self.out.rmdir()  # only if this build created it and left it empty
+        except OSError:
+            pass

@@ -1,0 +1,60 @@
+"""Obsidian link resolution, as [link, linking note, expected file] tables."""
+import pytest
+
+from garden.resolve.links import LinkIndex
+
+NOTES = [
+    "Home.md",
+    "Ideas.md",
+    "projects/Ideas.md",
+    "projects/garden/Plan.md",
+    "archive/2020/Plan.md",
+    "areas/Reading List.md",
+    "deep/a/b/c/Unique.md",
+    "Journal/Daily.md",
+]
+FILES = ["attachments/photo.png", "projects/garden/photo.png", "docs/Spec Sheet.pdf", "Ideas.canvas"]
+INDEX = LinkIndex(NOTES, FILES)
+
+
+@pytest.mark.parametrize("target, source, expected", [
+    ("Unique", "Home.md", "deep/a/b/c/Unique.md"),  # a name anywhere
+    ("unique", "Home.md", "deep/a/b/c/Unique.md"),  # case-insensitive
+    ("Unique.md", "Home.md", "deep/a/b/c/Unique.md"),  # with extension
+    ("Ideas", "Home.md", "Ideas.md"),  # shortest path wins
+    ("Ideas", "projects/garden/Plan.md", "Ideas.md"),
+    ("Ideas", "projects/Other.md", "projects/Ideas.md"),  # same folder wins
+    ("projects/Ideas", "Home.md", "projects/Ideas.md"),  # full path
+    ("garden/Plan", "Home.md", "projects/garden/Plan.md"),  # path suffix
+    ("2020/plan", "Home.md", "archive/2020/Plan.md"),
+    ("Plan", "Home.md", "archive/2020/Plan.md"),  # equal depth: the shorter path, then alphabetical
+    ("Reading List", "Home.md", "areas/Reading List.md"),
+    ("photo.png", "Home.md", "attachments/photo.png"),
+    ("photo.png", "projects/garden/Plan.md", "projects/garden/photo.png"),
+    ("garden/photo.png", "Home.md", "projects/garden/photo.png"),
+    ("Spec Sheet.pdf", "Home.md", "docs/Spec Sheet.pdf"),
+    ("Missing", "Home.md", None),
+    ("Ideas.png", "Home.md", None),
+    ("", "Journal/Daily.md", "Journal/Daily.md"),  # [[#Heading]]: the note itself
+])
+def test_wikilink_resolution(target, source, expected):
+    assert INDEX.resolve(target, source).rel == expected
+
+
+@pytest.mark.parametrize("target, source, expected", [
+    ("Ideas.md", "projects/garden/Plan.md", "Ideas.md"),
+    ("../Ideas.md", "projects/garden/Plan.md", "projects/Ideas.md"),  # relative to the note
+    ("./Plan.md", "projects/garden/Other.md", "projects/garden/Plan.md"),
+    ("/projects/Ideas.md", "deep/a/b/c/Unique.md", "projects/Ideas.md"),  # from the vault root
+    ("Reading List.md", "Home.md", "areas/Reading List.md"),
+    ("../../attachments/photo.png", "projects/garden/Plan.md", "attachments/photo.png"),
+    ("../../../../../etc/passwd", "Home.md", None),
+])
+def test_markdown_link_resolution(target, source, expected):
+    assert INDEX.resolve(target, source, markdown=True).rel == expected
+
+
+def test_ambiguous_names_report_every_candidate():
+    match = INDEX.resolve("Plan", "Home.md")
+    assert set(match.candidates) == {"projects/garden/Plan.md", "archive/2020/Plan.md"}
+    assert INDEX.resolve("Unique", "Home.md").candidates == ()
