@@ -88,12 +88,16 @@ def write_site(garden: Garden, theme: Theme, output: Output, report: Report, pro
     for page, (key, changed, diagnostics) in zip(garden.pages, results):
         output.note(_page_file(page.path), key, changed)
         report.extend(diagnostics)
-    for emitter in (emit_lists, emit_404, emit_static, emit_files):
+    for emitter in EMITTERS:
         for site_path, content in emitter(garden, theme):
             if isinstance(content, (bytes, bytearray)):
                 output.write(site_path, content)
             else:
                 output.copy(site_path, content)
+
+
+# Garden-wide outputs, each a function (garden, theme) -> iterable of (site path, bytes | Path).
+EMITTERS = [emit_lists, emit_404, emit_static, emit_files]
 
 
 def _page_file(path: str) -> str:

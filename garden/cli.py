@@ -13,7 +13,8 @@ from .diagnostics import Diagnostic, GardenError
 ISSUES_URL = "https://github.com/garden-ssg/garden/issues"
 
 
-def _common(p: argparse.ArgumentParser) -> None:
+def add_source_arguments(p: argparse.ArgumentParser) -> None:
+    """SOURCE, --out, --base-url, --publish: shared by every verb that builds."""
     p.add_argument("source", nargs="?", default=".", type=Path,
                    help="a garden folder (with garden.toml) or a vault folder (default: .)")
     p.add_argument("--out", type=Path, help="output folder (default: build/ beside garden.toml)")
@@ -29,19 +30,39 @@ def parser() -> argparse.ArgumentParser:
     sub.required = True
 
     b = sub.add_parser("build", help="build the site into the output folder")
-    _common(b)
+    add_source_arguments(b)
     b.add_argument("--strict", action="store_true", help="exit 1 on any warning")
     b.add_argument("--force", action="store_true", help="build into a folder that holds files garden did not write")
     b.add_argument("--no-cache", action="store_true", help="ignore and do not write .garden-cache/")
     b.add_argument("--quiet", "-q", action="store_true", help="print only problems")
 
-    for name, text in (("serve", "build, serve on localhost and rebuild on every save"),
-                       ("deploy", "build and push the site to a GitHub Pages branch"),
-                       ("init", "start a new garden"),
-                       ("check", "check a garden for problems without writing the site")):
-        s = sub.add_parser(name, help=text)
-        s.add_argument("args", nargs=argparse.REMAINDER)
+    for name, (module, text) in VERBS.items():
+        s = sub.add_parser(name, help=text, description=text)
+        command = _command(module)
+        if command is None:
+            s.add_argument("args", nargs=argparse.REMAINDER)
+        else:
+            command.add_arguments(s)
     return p
+
+
+# The other verbs live in modules of their own, each with add_arguments(parser) and run(args) -> int.
+VERBS = {
+    "serve": ("garden.serve", "build, serve on localhost and rebuild on every save"),
+    "deploy": ("garden.deploy", "build and push the site to a GitHub Pages branch"),
+    "init": ("garden.init", "start a new garden"),
+    "check": ("garden.check", "check a garden for problems without writing the site"),
+}
+
+
+def _command(module: str):
+    import importlib
+    try:
+        return importlib.import_module(module)
+    except ModuleNotFoundError as exc:
+        if exc.name != module:
+            raise
+        return None
 
 
 def print_diagnostics(diagnostics, base: Path | None, stream=None) -> None:
@@ -92,8 +113,11 @@ def main(argv=None) -> int:
     try:
         if args.command == "build":
             return cmd_build(args)
-        sys.stderr.write(f"garden: '{args.command}' is not available in this version yet\n")
-        return 2
+        command = _command(VERBS[args.command][0])
+        if command is None:
+            sys.stderr.write(f"garden: '{args.command}' is not available in this version yet\n")
+            return 2
+        return command.run(args)
     except GardenError as exc:
         sys.stderr.write(relative(exc.diagnostic, None).format() + "\n")
         return 1
