@@ -1,17 +1,19 @@
 """`garden build`: load -> parse -> resolve -> render -> write. Read this first."""
 from __future__ import annotations
 
+import hashlib
 import time
-from dataclasses import dataclass
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 
-from .cache import NoteCache
+from .cache import Bodies, Cache, State, code_version
 from .config import Config, fingerprint
 from .diagnostics import GardenError, Report
 from .load import load
 from .parallel import pmap
 from .parse import parse_note
 from .progress import Progress
-from .render import emit_404, emit_files, emit_lists, emit_static, render_note
+from .render import emit_404, emit_files, emit_lists, emit_static, page_key, render_note
 from .render.theme import Theme
 from .resolve import Garden, resolve
 from .write import Output, check_output
@@ -26,6 +28,7 @@ class BuildResult:
     report: Report
     seconds: float
     garden: Garden | None = None
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
 
 
 def build(cfg: Config, *, force: bool = False, progress: Progress | None = None,
@@ -33,67 +36,121 @@ def build(cfg: Config, *, force: bool = False, progress: Progress | None = None,
     started = time.perf_counter()
     progress = progress or Progress(enabled=False)
     report = Report()
+    timings: dict[str, float] = {}
+
+    @contextmanager
+    def stage(name: str):
+        t = time.perf_counter()
+        yield
+        timings[name] = time.perf_counter() - t
+
     check_output(cfg.out, cfg.vault, force)
     theme = Theme(cfg)
-
-    vault = load(cfg.vault, skip=[cfg.out, cfg.cache_dir], ignore=cfg.ignore, report=report)
-    notes = parse_all(vault.sources, cfg, progress, use_cache)
+    cache = Cache(cfg.cache_dir, fingerprint(cfg), enabled=use_cache)
+    state = cache.load()
+    with stage("load"):
+        vault = load(cfg.vault, skip=[cfg.out, cfg.cache_dir], ignore=cfg.ignore, report=report,
+                     known=state.files)
+    inputs = input_fingerprint(cfg, theme, vault)
+    if use_cache and inputs == state.inputs and Output(cfg.out).intact():
+        report.extend(state.diagnostics)  # nothing changed since the last build: the site is current
+        return BuildResult(len(vault.sources), len(state.pages), len(Output(cfg.out).old), 0, report,
+                           time.perf_counter() - started, None, timings)
+    cache.prepare()
+    with stage("parse"):
+        notes = parse_all(vault.sources, cfg, state, cache.bodies, progress)
     for note in notes:
         report.extend(note.diagnostics)
-    garden = resolve(notes, list(vault.attachments), cfg, report)
+    with stage("resolve"):
+        garden = resolve(notes, list(vault.attachments), cfg, report)
     if not garden.pages:
         raise GardenError(nothing_published(cfg, len(notes)), str(cfg.vault))
+    garden.bodies = cache.bodies
 
     output = Output(cfg.out)
     output.begin()
     try:
-        write_site(garden, theme, output, report, progress)
-        output.commit()
+        with stage("render"):
+            rendered = write_site(garden, theme, output, report, progress, state.pages)
+        with stage("write"):
+            output.commit()
     except BaseException:
         output.abort()
         raise
+    cache.save(State(
+        files={s.rel: (s.size, s.mtime_ns, s.digest) for s in vault.sources},
+        notes={n.rel: n for n in notes}, inputs=inputs, diagnostics=report.items, pages=rendered))
     return BuildResult(len(notes), len(garden.pages), len(output.new), output.changed, report,
-                       time.perf_counter() - started, garden)
+                       time.perf_counter() - started, garden, timings)
 
 
-def parse_all(sources, cfg: Config, progress: Progress, use_cache: bool):
-    """Parse every source, reusing cached notes whose file digest is unchanged."""
-    cache = NoteCache(cfg.cache_dir, fingerprint(cfg), enabled=use_cache)
-    cached = cache.load()
+def input_fingerprint(cfg: Config, theme: Theme, vault) -> str:
+    """Everything a build reads, by name, size and mtime: equal means the site is current."""
+    h = hashlib.blake2b(digest_size=16)
+    h.update(f"{fingerprint(cfg)}\0{theme.fingerprint}\0{code_version()}\0{cfg.out}\0".encode())
+    for s in vault.sources:
+        h.update(f"{s.rel}\0{s.size}\0{s.mtime_ns}\n".encode())
+    for a in vault.attachments.values():
+        h.update(f"{a.rel}\0{a.size}\0{a.mtime_ns}\n".encode())
+    return h.hexdigest()
+
+
+def parse_all(sources, cfg: Config, state: State, bodies: Bodies, progress: Progress):
+    """Parse every source, reusing the last build's notes whose file digest is unchanged."""
     notes = [None] * len(sources)
     todo = []
     for i, source in enumerate(sources):
-        hit = cached.get(source.rel)
-        if hit is not None and hit.digest == source.digest and hit.mtime == source.mtime:
+        hit = state.notes.get(source.rel)
+        if hit is not None and hit.digest == source.digest:
+            hit.mtime = source.mtime
             notes[i] = hit
         else:
             todo.append(i)
     progress.start("reading notes", len(todo))
-    fresh = pmap(_parse_one, len(todo), (cfg, [sources[i] for i in todo]), progress)
+    fresh = pmap(_parse_one, len(todo), (cfg, [sources[i] for i in todo], bodies), progress)
     for i, note in zip(todo, fresh):
         notes[i] = note
-    if todo or len(cached) != len(notes):
-        cache.save({n.rel: n for n in notes})
     return notes
 
 
 def _parse_one(context, i):
-    cfg, sources = context
-    return parse_note(sources[i], cfg)
+    cfg, sources, bodies = context
+    return bodies.stash(parse_note(sources[i].read(), cfg))
 
 
-def write_site(garden: Garden, theme: Theme, output: Output, report: Report, progress: Progress) -> None:
-    progress.start("writing pages", len(garden.pages))
-    results = pmap(_render_one, len(garden.pages), (garden, theme, output), progress)
-    for page, (key, changed, diagnostics) in zip(garden.pages, results):
-        output.note(_page_file(page.path), key, changed)
-        report.extend(diagnostics)
+def write_site(garden: Garden, theme: Theme, output: Output, report: Report, progress: Progress,
+               previous: dict[str, list]) -> dict[str, list]:
+    """Render the pages whose inputs changed, then every garden-wide output.
+
+    Returns each page's render-time diagnostics, so a page that is not rendered
+    again still reports its problems.
+    """
+    common = f"{fingerprint(garden.config)}\0{theme.fingerprint}\0{code_version()}"
+    keys = [page_key(garden, page, common) for page in garden.pages]
+    todo = []
+    diagnostics: dict[str, list] = {}
+    for i, page in enumerate(garden.pages):
+        path = _page_file(page.path)
+        if output.unchanged(path, keys[i]) and page.path in previous:
+            output.note(path, keys[i], False)
+            diagnostics[page.path] = previous[page.path]
+        else:
+            todo.append(i)
+    progress.start("writing pages", len(todo))
+    results = pmap(_render_one, len(todo), (garden, theme, output, todo, keys), progress)
+    for i, (changed, found) in zip(todo, results):
+        page = garden.pages[i]
+        output.note(_page_file(page.path), keys[i], changed)
+        diagnostics[page.path] = found
+    for found in diagnostics.values():
+        report.extend(found)
     for emitter in EMITTERS:
         for site_path, content in emitter(garden, theme):
             if isinstance(content, (bytes, bytearray)):
                 output.write(site_path, content)
             else:
                 output.copy(site_path, content)
+    return diagnostics
 
 
 # Garden-wide outputs, each a function (garden, theme) -> iterable of (site path, bytes | Path).
@@ -104,12 +161,12 @@ def _page_file(path: str) -> str:
     return path + "index.html"
 
 
-def _render_one(context, i):
-    garden, theme, output = context
-    page = garden.pages[i]
+def _render_one(context, n):
+    garden, theme, output, todo, keys = context
+    page = garden.pages[todo[n]]
     html, diagnostics = render_note(garden, theme, page)
-    key, changed = output.stage(_page_file(page.path), html)
-    return key, changed, diagnostics
+    changed = output.stage(_page_file(page.path), html, keys[todo[n]])
+    return changed, diagnostics
 
 
 def nothing_published(cfg: Config, count: int) -> str:

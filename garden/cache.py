@@ -1,16 +1,30 @@
-"""The build cache: parsed notes kept in `.garden-cache/`, keyed by each file's digest.
+"""The build cache: what the last build learned, so the next one redoes only what changed.
 
-The cache file's name carries the config's fingerprint and the code's version,
-so a change to either starts from nothing instead of reusing stale notes.
+Layout, under the cache folder (`.garden-cache/` beside garden.toml):
+
+    <key>/state.pickle       parsed notes without their bodies, each file's (size, mtime, digest),
+                             and the last build's input fingerprint and diagnostics
+    <key>/bodies/<digest>.z  each note's rendered body, compressed, read only when a page
+                             that shows it is rendered again
+
+`<key>` combines the config's fingerprint and the code's version, so a change
+to either starts from nothing instead of reusing stale notes. Keeping bodies
+out of the state file keeps a no-change rebuild from reading the whole garden's
+HTML, and keeps memory flat: worker processes write bodies here and hand back
+small notes.
 """
 from __future__ import annotations
 
 import hashlib
 import os
 import pickle
+import shutil
+import zlib
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
+from .model import Note
 
 CACHE_DIR = ".garden-cache"
 
@@ -25,32 +39,86 @@ def code_version() -> str:
     return h.hexdigest()[:12]
 
 
-class NoteCache:
-    def __init__(self, folder: Path, key: str, enabled: bool = True):
+@dataclass
+class State:
+    files: dict[str, tuple[int, int, str]] = field(default_factory=dict)  # rel -> (size, mtime_ns, digest)
+    notes: dict[str, Note] = field(default_factory=dict)  # rel -> note, body stored apart
+    inputs: str = ""  # fingerprint of every input of the last successful build
+    diagnostics: list = field(default_factory=list)  # what the last build reported
+    pages: dict[str, list] = field(default_factory=dict)  # page path -> its render-time diagnostics
+
+
+class Bodies:
+    """Note bodies kept on disk by digest; without a folder they stay in memory on the note."""
+
+    def __init__(self, folder: Path | None):
         self.folder = folder
-        self.file = folder / f"notes-{key}-{code_version()}.pickle"
+
+    def stash(self, note: Note) -> Note:
+        """Move a freshly parsed note's body to disk (called in worker processes)."""
+        if self.folder is not None and note.html is not None and note.published:
+            path = self.folder / f"{note.digest}.z"
+            if not path.exists():
+                tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+                tmp.write_bytes(zlib.compress(note.html.encode(), 1))
+                os.replace(tmp, path)
+            note.html = None
+        return note
+
+    def html(self, note: Note) -> str:
+        if note.html is not None:
+            return note.html
+        return zlib.decompress((self.folder / f"{note.digest}.z").read_bytes()).decode()
+
+    def prune(self, keep: set[str]) -> None:
+        if self.folder is None:
+            return
+        for path in self.folder.glob("*.z"):
+            if path.name[:-2] not in keep:
+                path.unlink(missing_ok=True)
+
+
+class Cache:
+    def __init__(self, folder: Path, key: str, enabled: bool = True):
         self.enabled = enabled
+        self.root = folder
+        self.folder = folder / f"{key}-{code_version()}"
+        self.bodies = Bodies(self.folder / "bodies" if enabled else None)
 
-    def load(self) -> dict:
-        if not self.enabled or not self.file.is_file():
-            return {}
+    def load(self) -> State:
+        if not self.enabled:
+            return State()
         try:
-            with self.file.open("rb") as f:
-                return pickle.load(f)
-        except Exception:  # a corrupt or foreign cache is only a slower build
-            return {}
+            with (self.folder / "state.pickle").open("rb") as f:
+                state = pickle.load(f)
+            return state if isinstance(state, State) else State()
+        except Exception:  # missing, corrupt or from another version: only a slower build
+            return State()
 
-    def save(self, notes: dict) -> None:
+    def prepare(self) -> None:
+        """Create this key's folder and drop those of other configs or versions."""
         if not self.enabled:
             return
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            for old in self.folder.glob("notes-*.pickle"):
-                if old != self.file:
-                    old.unlink()
-            tmp = self.file.with_suffix(".tmp")
+            if self.root.is_dir():
+                for old in self.root.iterdir():
+                    if old.is_dir() and old != self.folder:
+                        shutil.rmtree(old, ignore_errors=True)
+                    elif old.is_file() and old.suffix == ".pickle":  # an older layout
+                        old.unlink()
+            (self.folder / "bodies").mkdir(parents=True, exist_ok=True)
+        except OSError:
+            self.enabled = False
+            self.bodies = Bodies(None)
+
+    def save(self, state: State) -> None:
+        if not self.enabled:
+            return
+        try:
+            tmp = self.folder / "state.pickle.tmp"
             with tmp.open("wb") as f:
-                pickle.dump(notes, f, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, self.file)
+                pickle.dump(state, f, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, self.folder / "state.pickle")
+            self.bodies.prune({n.digest for n in state.notes.values()})
         except OSError:
             pass

@@ -35,6 +35,7 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--force", action="store_true", help="build into a folder that holds files garden did not write")
     b.add_argument("--no-cache", action="store_true", help="ignore and do not write .garden-cache/")
     b.add_argument("--quiet", "-q", action="store_true", help="print only problems")
+    b.add_argument("--timings", action="store_true", help="print the seconds each stage took")
 
     for name, (module, text) in VERBS.items():
         s = sub.add_parser(name, help=text, description=text)
@@ -105,6 +106,8 @@ def cmd_build(args) -> int:
             f"garden: {result.notes} notes read, {result.pages} pages published, {result.files} files in {out}/ "
             f"({result.changed} written), {warnings} warning{'s' * (warnings != 1)}, "
             f"{errors} error{'s' * (errors != 1)} in {result.seconds:.2f} s\n")
+    if args.timings:
+        sys.stderr.write("garden: " + ", ".join(f"{k} {v:.2f} s" for k, v in result.timings.items()) + "\n")
     return 1 if errors or (args.strict and warnings) else 0
 
 

@@ -17,12 +17,25 @@ from .diagnostics import Report
 
 @dataclass(frozen=True)
 class Source:
-    """A markdown file: its vault path, its text and a digest of its bytes."""
+    """A markdown file: its vault path, its text and a digest of its bytes.
+
+    `text` is None when the file's size and mtime match the last build's: its
+    digest is then taken from the cache and the file is not read at all.
+    """
     rel: str
     path: Path
-    text: str
+    text: str | None
     digest: str
     mtime: float
+    size: int = 0
+    mtime_ns: int = 0
+
+    def read(self) -> "Source":
+        """This source with its text, reading the file if it was skipped."""
+        if self.text is not None:
+            return self
+        text, _ = decode(self.path.read_bytes())
+        return Source(self.rel, self.path, text, self.digest, self.mtime, self.size, self.mtime_ns)
 
 
 @dataclass(frozen=True)
@@ -30,6 +43,7 @@ class Attachment:
     rel: str
     path: Path
     size: int
+    mtime_ns: int = 0
 
 
 @dataclass
@@ -79,8 +93,13 @@ def decode(data: bytes) -> tuple[str, str]:
     return text, ""
 
 
-def load(vault: Path, skip: list[Path], ignore: list[str], report: Report) -> Vault:
-    """Walk the vault in a stable order; `skip` holds folders never to read (output, cache)."""
+def load(vault: Path, skip: list[Path], ignore: list[str], report: Report,
+         known: dict[str, tuple[int, int, str]] | None = None) -> Vault:
+    """Walk the vault in a stable order; `skip` holds folders never to read (output, cache).
+
+    `known` maps vault paths to the (size, mtime_ns, digest) the last build saw.
+    """
+    known = known or {}
     vault = vault.resolve()
     skip_set = {p.resolve() for p in skip}
     ignores = [glob_to_regex(p) for p in ignore if p.strip()]
@@ -130,8 +149,13 @@ def load(vault: Path, skip: list[Path], ignore: list[str], report: Report) -> Va
                     continue
                 if name.lower().endswith(".md"):
                     try:
+                        st = entry.stat()
+                        seen = known.get(rel)
+                        if seen is not None and seen[:2] == (st.st_size, st.st_mtime_ns):
+                            sources.append(Source(rel, path, None, seen[2], st.st_mtime, st.st_size,
+                                                  st.st_mtime_ns))
+                            continue
                         data = path.read_bytes()
-                        mtime = entry.stat().st_mtime
                     except OSError as exc:
                         report.error(rel, 0, f"cannot read file: {exc.strerror}", code="io")
                         continue
@@ -141,9 +165,10 @@ def load(vault: Path, skip: list[Path], ignore: list[str], report: Report) -> Va
                         report.error(rel, int(line.split()[1]), msg, code="encoding")
                         continue
                     sources.append(Source(rel, path, text, hashlib.blake2b(data, digest_size=16).hexdigest(),
-                                          mtime))
+                                          st.st_mtime, st.st_size, st.st_mtime_ns))
                 else:
-                    attachments[rel] = Attachment(rel, path, entry.stat().st_size)
+                    st = entry.stat()
+                    attachments[rel] = Attachment(rel, path, st.st_size, st.st_mtime_ns)
 
     walk(vault, "")
     return Vault(sources, attachments)

@@ -33,7 +33,7 @@ class Heading:
     line: int
 
 
-@dataclass
+@dataclass(eq=False)
 class Note:
     rel: str  # vault path
     digest: str
@@ -44,12 +44,12 @@ class Note:
     permalink: str | None = None  # explicit permalink, normalized to a site path
     tags: list[str] = field(default_factory=list)
     aliases: list[str] = field(default_factory=list)
-    html: str = ""  # the body, with link slots
+    html: str | None = ""  # the body, with link slots; None when kept in the cache (see cache.Bodies)
     links: list[Link] = field(default_factory=list)
     headings: list[Heading] = field(default_factory=list)
     sections: dict[str, tuple[int, int]] = field(default_factory=dict)  # heading id / "^id" -> html slice
     summary: str = ""  # plain text
-    text: str = ""  # plain text of the body, for search and word counts
+    words: int = 0  # words in the body, for reading time
     extras: dict = field(default_factory=dict)  # per-feature data from markdown plugins (toc, tldrs, math, ...)
     diagnostics: list = field(default_factory=list)  # Diagnostic, found while parsing
 

@@ -11,18 +11,20 @@ from __future__ import annotations
 import posixpath
 import re
 import unicodedata
+from functools import lru_cache
 from urllib.parse import quote
 
 _SLUG_DROP = re.compile(r"[^\w\s/.-]", re.UNICODE)
+_SLUG_SPACE = re.compile(r"[\s./]+")
+_SLUG_DASHES = re.compile(r"-{2,}")
 
 
+@lru_cache(maxsize=65536)
 def slugify_segment(text: str) -> str:
     """"My Note (draft)!" -> "my-note-draft"; keeps letters of every script."""
     text = unicodedata.normalize("NFC", text).lower().replace("&", "-and-")
-    text = _SLUG_DROP.sub("", text).replace("/", "-")
-    text = re.sub(r"[\s.]+", "-", text)
-    text = re.sub(r"-{2,}", "-", text).strip("-_")
-    return text
+    text = _SLUG_SPACE.sub("-", _SLUG_DROP.sub("", text))
+    return _SLUG_DASHES.sub("-", text).strip("-_")
 
 
 def slugify_path(vault_path: str) -> str:

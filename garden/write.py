@@ -55,6 +55,7 @@ class Output:
                 self.old = {}
         self.new: dict[str, str] = {}
         self.changed = 0
+        self._made: set[Path] = set()
 
     def begin(self) -> None:
         self.out.mkdir(parents=True, exist_ok=True)
@@ -71,7 +72,8 @@ class Output:
 
     def write(self, site_path: str, data: bytes) -> bool:
         """Stage `data` for `site_path` unless the current file already has these bytes."""
-        key, changed = self.stage(site_path, data)
+        key = digest(data)
+        changed = self.stage(site_path, data, key)
         self.note(site_path, key, changed)
         return changed
 
@@ -81,7 +83,7 @@ class Output:
         target = self._target(site_path)
         changed = not self.unchanged(site_path, key)
         if changed:
-            target.parent.mkdir(parents=True, exist_ok=True)
+            self._mkdir(target.parent)
             shutil.copyfile(source, target)
         self.note(site_path, key, changed)
         return changed
@@ -89,15 +91,33 @@ class Output:
     def unchanged(self, site_path: str, key: str) -> bool:
         return self.old.get(site_path) == key and (self.out / site_path).is_file()
 
-    def stage(self, site_path: str, data: bytes) -> tuple[str, bool]:
-        """Write to the staging folder if needed. Safe to call from worker processes."""
+    def stage(self, site_path: str, data: bytes, key: str) -> bool:
+        """Write to the staging folder unless the file already has these bytes; True if staged.
+
+        `key` identifies the content (its digest, or for a page the digest of its inputs).
+        Safe to call from worker processes.
+        """
         target = self._target(site_path)
-        key = digest(data)
         if self.unchanged(site_path, key):
-            return key, False
-        target.parent.mkdir(parents=True, exist_ok=True)
+            return False
+        current = self.out / site_path
+        try:
+            if current.stat().st_size == len(data) and current.read_bytes() == data:
+                return False
+        except OSError:
+            pass
+        self._mkdir(target.parent)
         target.write_bytes(data)
-        return key, True
+        return True
+
+    def _mkdir(self, folder: Path) -> None:
+        if folder not in self._made:
+            folder.mkdir(parents=True, exist_ok=True)
+            self._made.add(folder)
+
+    def intact(self) -> bool:
+        """Whether every file the last build wrote is still there."""
+        return bool(self.old) and all((self.out / rel).is_file() for rel in self.old)
 
     def note(self, site_path: str, key: str, changed: bool) -> None:
         """Record a file of this build (in the parent process)."""

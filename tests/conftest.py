@@ -55,6 +55,12 @@ class Site:
         return [d.format() for d in self.result.report.errors] if self.result else []
 
 
+@pytest.fixture(autouse=True)
+def _private_cache(tmp_path_factory, monkeypatch):
+    """Builds of plain vaults cache under XDG_CACHE_HOME: keep tests out of the user's cache."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg-cache")))
+
+
 @pytest.fixture
 def make_garden(tmp_path):
     """make_garden(files, toml=None, **config overrides) -> Site, built in-process."""

@@ -7,6 +7,7 @@ dicts and lists (the "views" below), never the pipeline's objects.
 from __future__ import annotations
 
 import datetime
+import hashlib
 import math
 from collections.abc import Iterator
 
@@ -66,11 +67,52 @@ def breadcrumbs(garden: Garden, page_path: str, tree: str) -> list[dict]:
     return crumbs
 
 
+def page_key(garden: Garden, page: Page, common: str) -> str:
+    """A digest of everything `render_note` reads for this page: equal keys, equal pages.
+
+    The note itself, where it sits, where each of its links leads, the notes it
+    embeds (and what they embed and link to), the pages that link to it, its tags,
+    the pages it lists, and `common` (config, theme, code). Keep it in step with
+    `render_note`: anything the page shows must be named here.
+    """
+    note = page.note
+    h = hashlib.blake2b(digest_size=16)
+    h.update(f"{common}\0{garden.home is None}\0{page.path}\0{page.tree}\0{note.mtime}\0".encode())
+    _note_inputs(garden, note, h, set())
+    for p in garden.backlinks.get(note.rel, ()):
+        h.update(_card(p).encode())
+    for tag in note.tags:
+        t = garden.tags.get(tag.lower())
+        h.update(f"#{t.name if t else ''}".encode())
+    for p in garden.listing(page.path) or ():
+        h.update(_card(p).encode())
+        h.update(f"{p.note.mtime}\0{p.note.meta.get('created')}\0{p.note.meta.get('updated')}".encode())
+    return h.hexdigest()
+
+
+def _note_inputs(garden: Garden, note, h, seen: set) -> None:
+    """A note's content and the resolution of its links, following embeds."""
+    seen.add(note.rel)
+    h.update(f"{note.rel}\0{note.digest}\0".encode())
+    for link, target in zip(note.links, garden.targets.get(note.rel, ())):
+        h.update(f"{target.kind}\0{target.path}\0{target.fragment}\0".encode())
+        if link.kind == "embed" and target.kind == "note" and target.rel not in seen:
+            embedded = garden.by_rel.get(target.rel)
+            if embedded is not None:
+                h.update(embedded.title.encode())
+                _note_inputs(garden, embedded.note, h, seen)
+
+
+def _card(page: Page) -> str:
+    """What a list of pages shows of each: title, place, summary, tags."""
+    return f"{page.path}\0{page.title}\0{page.note.summary}\0{'|'.join(page.note.tags)}\n"
+
+
 def render_note(garden: Garden, theme: Theme, page: Page) -> tuple[bytes, list[Diagnostic]]:
     note, cfg = page.note, garden.config
     filler = Filler(garden, page.path)
-    body = filler.fill(note.html, note)
-    words = len(note.text.split())
+    body = filler.fill(garden.html(note), note)
+    words = note.words
     display = note_display(note.meta, cfg.display)
     view = {
         "kind": "note",

@@ -114,7 +114,7 @@ class Filler:
                                                f"embed of [[{link.target}]] {why}; shown as a link",
                                                code="embed-cycle"))
             return f'<a class="internal embed-link" href="{href}">{title}</a>'
-        html = source.html
+        html = self.garden.html(source)
         if target.fragment:
             start, end = source.sections.get(target.fragment, (0, len(html)))
             html = html[start:end]

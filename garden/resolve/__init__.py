@@ -8,8 +8,10 @@ builds can never disagree with cold ones.
 from __future__ import annotations
 
 import posixpath
+from functools import lru_cache
 from dataclasses import dataclass, field
 
+from ..cache import Bodies
 from ..config import Config
 from ..diagnostics import Report, did_you_mean
 from ..markdown.headings import heading_slug
@@ -21,7 +23,7 @@ HOME_TAG = "gardenentry"
 RESERVED = ("static/", "404.html")  # tags/ pages may take an intro note, see `listing_of`
 
 
-@dataclass
+@dataclass(eq=False)  # identity: pages are compared and hashed by who they are
 class Page:
     """A published note placed in the site."""
     note: Note
@@ -60,6 +62,11 @@ class Garden:
     tags: dict[str, Tag]  # by lowercased tag
     files: dict[str, str]  # attachments used by published notes: vault path -> site path
     folders: dict[str, list[Page]]  # folder site path -> pages directly in it
+    bodies: Bodies = field(default_factory=lambda: Bodies(None))  # where note bodies are kept
+
+    def html(self, note: Note) -> str:
+        """A note's body with its slots (kept on disk by the cache between builds)."""
+        return self.bodies.html(note)
 
     def listing(self, path: str) -> list[Page] | None:
         """The pages a tag or folder page at `path` lists (None when `path` is neither)."""
@@ -72,6 +79,7 @@ class Garden:
         return self.by_rel.get(target.rel) if target.kind == "note" else None
 
 
+@lru_cache(maxsize=65536)
 def tag_path(tag: str) -> str:
     return "tags/" + "/".join(slugify_segment(p) or "_" for p in tag.split("/")) + "/"
 
@@ -132,7 +140,7 @@ def resolve(notes: list[Note], attachments: list[str], cfg: Config, report: Repo
     index = LinkIndex([n.rel for n in notes], attachments)
     all_rels = {n.rel for n in notes}
     targets: dict[str, list[Target]] = {}
-    backlinks: dict[str, list[Page]] = {}
+    linked_from: dict[str, dict[int, Page]] = {}  # target rel -> {id(page): page}, each source once
     files: dict[str, str] = {}
     for page in pages:
         resolved = []
@@ -140,12 +148,10 @@ def resolve(notes: list[Note], attachments: list[str], cfg: Config, report: Repo
             target = _resolve_link(link, page, index, by_rel, by_path, all_rels, tags, folders, files, report)
             resolved.append(target)
             if target.kind == "note" and target.rel != page.note.rel and link.kind in ("link", "embed"):
-                bl = backlinks.setdefault(target.rel, [])
-                if page not in bl:
-                    bl.append(page)
+                linked_from.setdefault(target.rel, {})[id(page)] = page
         targets[page.note.rel] = resolved
-    for rel in backlinks:
-        backlinks[rel].sort(key=lambda p: (p.title.lower(), p.path))
+    backlinks = {rel: sorted(sources.values(), key=lambda p: (p.title.lower(), p.path))
+                 for rel, sources in linked_from.items()}
 
     for path, rel in _file_collisions(files, claimed):
         report.error(rel, 0, f"attachment would be written to '{path}', which another file or page uses",
@@ -252,15 +258,16 @@ def _file_collisions(files: dict[str, str], claimed: dict[str, str]):
 def _tags(pages: list[Page]) -> dict[str, Tag]:
     tags: dict[str, Tag] = {}
     for page in pages:
+        names = {}
         for tag in page.note.tags:
             if tag.lower() == HOME_TAG:
                 continue
             parts = tag.split("/")
             for depth in range(1, len(parts) + 1):  # #area/sub also lists under #area
                 name = "/".join(parts[:depth])
-                entry = tags.setdefault(name.lower(), Tag(name, tag_path(name)))
-                if page not in entry.pages:
-                    entry.pages.append(page)
+                names.setdefault(name.lower(), name)
+        for key, name in names.items():
+            tags.setdefault(key, Tag(name, tag_path(name))).pages.append(page)
     return dict(sorted(tags.items()))
 
 

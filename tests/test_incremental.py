@@ -1,0 +1,89 @@
+"""Rebuilds with the cache must equal cold builds, byte for byte, whatever changed."""
+from __future__ import annotations
+
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import write_files
+from garden.build import build
+from garden.config import load_config
+
+BASE = {
+    "index.md": "---\ndg-publish: true\n---\nWelcome. [[Alpha]] [[Beta#Part One]] [[Gone]] #start\n",
+    "notes/Alpha.md": "---\ndg-publish: true\ntitle: Alpha\ntags: [greek]\n---\nAlpha links [[Beta]].\n\n"
+                      "![[Beta#Part One]]\n\n## A Heading\n\ntext ^blk\n",
+    "notes/Beta.md": "---\ndg-publish: true\n---\n# Beta\n\nIntro.\n\n## Part One\n\nOne [[Alpha#A Heading]].\n",
+    "notes/Gamma.md": "---\ndg-publish: true\n---\nGamma embeds ![[Alpha#^blk]] and [[Private]].\n",
+    "Private.md": "no flag\n",
+    "img.png": b"\x89PNG",
+}
+
+
+def snapshot(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
+            if p.is_file() and p.name != ".garden-manifest.json"}
+
+
+def edit(vault: Path, files: dict) -> None:
+    time.sleep(0.01)  # a distinct mtime, as a real save has
+    for rel, content in files.items():
+        if content is None:
+            (vault / rel).unlink()
+        else:
+            write_files(vault, {rel: content})
+
+
+def built(vault: Path, out: Path, use_cache: bool):
+    cfg = load_config(vault, out=out)
+    return build(cfg, use_cache=use_cache)
+
+
+EDITS = {
+    "body of a linked note": {"notes/Beta.md": "---\ndg-publish: true\n---\n# Beta\n\nNew intro.\n\n## Part One\n\nChanged.\n"},
+    "a heading others link to": {"notes/Alpha.md": "---\ndg-publish: true\ntitle: Alpha\n---\nAlpha.\n\n## Renamed\n\ntext ^blk\n"},
+    "a title shown in backlinks": {"notes/Alpha.md": "---\ndg-publish: true\ntitle: Alpha Prime\ntags: [greek]\n---\n[[Beta]]\n"},
+    "a note that fixes a broken link": {"Gone.md": "---\ndg-publish: true\n---\nNow here.\n"},
+    "a deleted note": {"notes/Gamma.md": None},
+    "a note made private": {"notes/Beta.md": "---\ndg-publish: false\n---\n# Beta\n"},
+    "a private note published": {"Private.md": "---\ndg-publish: true\n---\nnow public [[Alpha]]\n"},
+    "an embedded block": {"notes/Alpha.md": "---\ndg-publish: true\ntitle: Alpha\ntags: [greek]\n---\n## A Heading\n\nother ^blk\n"},
+    "tags": {"notes/Beta.md": "---\ndg-publish: true\ntags: [greek, new]\n---\n# Beta\n\n## Part One\n"},
+    "a renamed note": {"notes/Beta.md": None, "notes/Beta Two.md": BASE["notes/Beta.md"]},
+    "a removed attachment": {"img.png": None, "index.md": "---\ndg-publish: true\n---\n![[img.png]]\n"},
+}
+
+
+@pytest.mark.parametrize("change", list(EDITS))
+def test_rebuild_after_an_edit_equals_a_cold_build(tmp_path, change):
+    vault = tmp_path / "vault"
+    write_files(vault, BASE)
+    out = tmp_path / "out"
+    built(vault, out, use_cache=True)
+    first = built(vault, out, use_cache=True)
+    assert first.changed == 0  # nothing changed: nothing written
+    edit(vault, EDITS[change])
+    built(vault, out, use_cache=True)
+    cold = tmp_path / "cold"
+    built(vault, cold, use_cache=False)
+    assert snapshot(out) == snapshot(cold)
+
+
+def test_an_edit_rewrites_only_the_pages_it_affects(tmp_path):
+    vault = tmp_path / "vault"
+    files = dict(BASE)
+    for i in range(20):
+        files[f"more/Note {i}.md"] = f"---\ndg-publish: true\n---\nUnrelated note {i}.\n"
+    write_files(vault, files)
+    out = tmp_path / "out"
+    built(vault, out, use_cache=True)
+    before = {p: p.stat().st_mtime_ns for p in out.rglob("*.html")}
+    edit(vault, {"notes/Gamma.md": "---\ndg-publish: true\n---\nGamma, edited.\n"})
+    result = built(vault, out, use_cache=True)
+    rewritten = sorted(p.relative_to(out).as_posix() for p, t in before.items() if p.stat().st_mtime_ns != t)
+    # the note itself, and the generated home page listing it (its summary changed)
+    assert "notes/gamma/index.html" in rewritten
+    assert not any(r.startswith("more/") for r in rewritten)
+    assert result.changed <= 4
