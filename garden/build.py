@@ -36,7 +36,8 @@ def build(cfg: Config, *, force: bool = False, progress: Progress | None = None,
     check_output(cfg.out, cfg.vault, force)
     theme = Theme(cfg)
 
-    vault = load(cfg.vault, skip=[cfg.out, cfg.cache_dir], ignore=cfg.ignore, report=report)
+    vault = load(cfg.vault, skip=[cfg.out, cfg.cache_dir], ignore=cfg.ignore, report=report,
+                 mounts=cfg.mount_folders())
     notes = parse_all(vault.sources, cfg, progress, use_cache)
     for note in notes:
         report.extend(note.diagnostics)

@@ -79,8 +79,10 @@ def decode(data: bytes) -> tuple[str, str]:
     return text, ""
 
 
-def load(vault: Path, skip: list[Path], ignore: list[str], report: Report) -> Vault:
-    """Walk the vault in a stable order; `skip` holds folders never to read (output, cache)."""
+def load(vault: Path, skip: list[Path], ignore: list[str], report: Report,
+         mounts: dict[str, Path] | None = None) -> Vault:
+    """Walk the vault in a stable order; `skip` holds folders never to read (output, cache);
+    `mounts` maps a vault path to a folder outside the vault read as if it were there."""
     vault = vault.resolve()
     skip_set = {p.resolve() for p in skip}
     ignores = [glob_to_regex(p) for p in ignore if p.strip()]
@@ -91,7 +93,7 @@ def load(vault: Path, skip: list[Path], ignore: list[str], report: Report) -> Va
     def ignored(rel: str) -> bool:
         return any(rx.match(rel) for rx in ignores)
 
-    def walk(folder: Path, rel_folder: str) -> None:
+    def walk(folder: Path, rel_folder: str, root: Path) -> None:
         try:
             st = folder.stat()
         except OSError:
@@ -118,13 +120,13 @@ def load(vault: Path, skip: list[Path], ignore: list[str], report: Report) -> Va
                 except (OSError, RuntimeError):
                     report.warning(rel, 0, "broken symlink skipped", code="symlink")
                     continue
-                if real != vault and vault not in real.parents:
+                if real != root and root not in real.parents:
                     report.warning(rel, 0, "symlink points outside the vault; not followed", code="symlink")
                     continue
             if entry.is_dir():
                 if path.resolve() in skip_set:
                     continue
-                walk(path, rel)
+                walk(path, rel, root)
             elif entry.is_file():
                 if path.resolve() in skip_set:
                     continue
@@ -145,5 +147,7 @@ def load(vault: Path, skip: list[Path], ignore: list[str], report: Report) -> Va
                 else:
                     attachments[rel] = Attachment(rel, path, entry.stat().st_size)
 
-    walk(vault, "")
+    walk(vault, "", vault)
+    for rel, folder in sorted((mounts or {}).items()):
+        walk(folder.resolve(), rel, folder.resolve())
     return Vault(sources, attachments)
