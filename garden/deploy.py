@@ -271,7 +271,8 @@ def deploy(args) -> int:
 
     cfg = load_config(args.source, out=args.out, base_url=args.base_url, publish=args.publish)
     parent = pick_parent(git, branch, remote)
-    given = normalize_cname(args.cname, "--cname") if args.cname else normalize_cname(cfg.cname, "cname in garden.toml")
+    given = (normalize_cname(args.cname, "--cname") if args.cname
+             else normalize_cname(cfg.cname, "cname in garden.toml"))
     cname = given or previous_cname(git, parent, branch)
 
     base_url = cfg.base_url

@@ -100,7 +100,8 @@ def _table_lines(obj, default, name: str) -> list[str]:
     lines = []
     for f in _settings(obj):
         value = getattr(obj, f.name)
-        help_text = DISPLAY_SETTINGS.get(f.name, ("",))[0] if name == "display" else HELP.get(f"{name}.{f.name}", "")
+        help_text = (DISPLAY_SETTINGS.get(f.name, ("",))[0] if name == "display"
+                     else HELP.get(f"{name}.{f.name}", ""))
         line = f"{toml_key(f.name)} = {toml_value(value)}"
         if name in COMMENTED_TABLES and value == getattr(default, f.name):
             line = "# " + line
@@ -115,7 +116,8 @@ def config_toml(cfg: Config | None = None, header: str = "") -> str:
     """A garden.toml holding every setting of `cfg` (the defaults by default), each explained."""
     cfg, default = cfg or Config(), Config()
     fields = _settings(cfg)
-    tables = [f for f in fields if dataclasses.is_dataclass(getattr(cfg, f.name)) or isinstance(getattr(cfg, f.name), dict)]
+    tables = [f for f in fields
+              if dataclasses.is_dataclass(getattr(cfg, f.name)) or isinstance(getattr(cfg, f.name), dict)]
     lines = _comment(header or "The settings of this garden, each with its value; change what you need.\n"
                      "An unknown key is an error, so a typo never goes unnoticed.") + [""]
     lines += _scalar_lines(cfg, [f for f in fields if f not in tables])
@@ -138,10 +140,15 @@ def scaffold(name: str) -> str:
     return resources.files("garden").joinpath("scaffold", name).read_text(encoding="utf-8")
 
 
+def available(module: str) -> bool:
+    """Whether this version of garden has the verb implemented in `module`."""
+    from .cli import _command
+    return _command(module) is not None
+
+
 def check_available() -> bool:
     """Whether this garden has `garden check`, so the workflow can run it before building."""
-    from .cli import _command
-    return _command("garden.check") is not None
+    return available("garden.check")
 
 
 def workflow(output: str = "build", branch: str = "main", check: bool | None = None) -> str:
@@ -225,7 +232,8 @@ def run(args) -> int:
     files, notes = plan(target, dg)
     existing = [rel for rel in files if (target / rel).exists()]
     if existing:
-        sys.stderr.write(f"garden: error: {target} already holds files garden init would write; nothing was written:\n"
+        sys.stderr.write(f"garden: error: {target} already holds files garden init would write; "
+                         "nothing was written:\n"
                          + "".join(f"  {rel}\n" for rel in existing)
                          + "Move them away, or start the garden in another folder: garden init DIR\n")
         return 1
@@ -240,7 +248,9 @@ def run(args) -> int:
     for note in notes:
         out.write(f"Note: {note}\n")
     cd = "" if target == Path(".") else f"cd {target} && "
-    out.write(f"Next: {cd}garden serve   (a preview that follows every save; garden build writes the site)\n"
+    preview = ("garden serve   (a preview that follows every save)" if available("garden.serve")
+               else "garden build   (writes the site into build/)")
+    out.write(f"Next: {cd}{preview}\n"
               "Publish: push to a GitHub repository and choose \"GitHub Actions\" in Settings > Pages;\n"
               "         or run garden deploy to push the site to a gh-pages branch.\n")
     return 0
