@@ -50,7 +50,7 @@ def build(cfg: Config, *, force: bool = False, progress: Progress | None = None,
     state = cache.load()
     with stage("load"):
         vault = load(cfg.vault, skip=[cfg.out, cfg.cache_dir], ignore=cfg.ignore, report=report,
-                     known=state.files)
+                     known=state.files, mounts=cfg.mount_folders())
     inputs = input_fingerprint(cfg, theme, vault)
     if use_cache and inputs == state.inputs and Output(cfg.out).intact():
         report.extend(state.diagnostics)  # nothing changed since the last build: the site is current

@@ -11,6 +11,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import digital_garden
 from .diagnostics import GardenError
 
 CONFIG_NAME = "garden.toml"
@@ -75,6 +76,14 @@ class UI:
 
 
 @dataclass
+class Dates:
+    """Which dates a note's header shows, and how they are written."""
+    created: bool = False
+    updated: bool = True
+    format: str = "yyyy-MM-dd"  # Luxon/Unicode tokens: yyyy, MMMM, MMM, MM, M, dd, d, EEEE, EEE
+
+
+@dataclass
 class Config:
     title: str = "My Garden"
     description: str = ""
@@ -87,7 +96,9 @@ class Config:
     publish: str = "flagged"
     ignore: list[str] = field(default_factory=list)
     cname: str = ""
+    mounts: dict[str, str] = field(default_factory=dict)  # vault path -> folder outside the content folder
     display: Display = field(default_factory=Display)
+    dates: Dates = field(default_factory=Dates)
     ui: UI = field(default_factory=UI)
 
     # Not settable from the file: where things are on disk.
@@ -113,6 +124,17 @@ class Config:
         import os
         base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
         return base / "garden" / hashlib.sha256(str(self.vault).encode()).hexdigest()[:16]
+
+    def mount_folders(self) -> dict[str, Path]:
+        """`mounts` as vault path -> folder on disk (relative folders are beside garden.toml)."""
+        return {key.strip("/"): (self.root / folder).resolve() for key, folder in self.mounts.items()}
+
+    def file_path(self, rel: str) -> Path:
+        """Where the vault file `rel` is on disk, mounted folders included."""
+        for key, folder in self.mount_folders().items():
+            if rel.startswith(key + "/"):
+                return folder / rel[len(key) + 1:]
+        return self.vault / rel
 
     def absolute_url(self, site_path: str) -> str:
         """A full URL for feeds, sitemaps and canonical links; root-relative without base_url."""
@@ -149,11 +171,14 @@ def _apply(obj, data: dict, path: str, text: str, prefix: str = "") -> None:
         expected = type(current)
         if expected is list:
             ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
+        elif expected is dict:
+            ok = isinstance(value, dict) and all(isinstance(v, str) for v in value.values())
         else:
             ok = isinstance(value, expected) and not (expected is not bool and isinstance(value, bool))
         if not ok:
             raise GardenError(
-                f"setting '{prefix}{key}' must be {'a list of strings' if expected is list else expected.__name__}",
+                f"setting '{prefix}{key}' must be "
+                + {list: "a list of strings", dict: "a table of strings"}.get(expected, expected.__name__),
                 path, _line_of(text, key),
             )
         setattr(obj, key, value)
@@ -179,6 +204,10 @@ def load_config(source: Path, out: Path | None = None, base_url: str | None = No
         cfg.source = str(file)
         cfg.vault = (source / cfg.content).resolve()
         default_out = source / cfg.output
+    elif digital_garden.detect(source):  # a repository made from the Digital Garden template
+        digital_garden.configure(cfg, source)
+        cfg.vault = (source / cfg.content).resolve()
+        default_out = source / cfg.output
     else:
         cfg.vault = source
         default_out = Path.cwd() / "build"
@@ -193,6 +222,10 @@ def load_config(source: Path, out: Path | None = None, base_url: str | None = No
     if not cfg.vault.is_dir():
         raise GardenError(f"the content folder {cfg.vault} does not exist", cfg.source or str(source),
                           _line_of(file.read_text(encoding="utf-8-sig"), "content") if cfg.source else 0)
+    for key, folder in cfg.mount_folders().items():
+        if not key or ".." in key.split("/") or not folder.is_dir():
+            raise GardenError(f"mounts: '{key}' must name a vault path and an existing folder ({folder})",
+                              cfg.source or str(source), _line_of(text, "mounts") if cfg.source else 0)
     return cfg
 
 

@@ -94,9 +94,9 @@ def decode(data: bytes) -> tuple[str, str]:
 
 
 def load(vault: Path, skip: list[Path], ignore: list[str], report: Report,
-         known: dict[str, tuple[int, int, str]] | None = None) -> Vault:
-    """Walk the vault in a stable order; `skip` holds folders never to read (output, cache).
-
+         known: dict[str, tuple[int, int, str]] | None = None, mounts: dict[str, Path] | None = None) -> Vault:
+    """Walk the vault in a stable order; `skip` holds folders never to read (output, cache);
+    `mounts` maps a vault path to a folder outside the vault read as if it were there.
     `known` maps vault paths to the (size, mtime_ns, digest) the last build saw.
     """
     known = known or {}
@@ -110,7 +110,7 @@ def load(vault: Path, skip: list[Path], ignore: list[str], report: Report,
     def ignored(rel: str) -> bool:
         return any(rx.match(rel) for rx in ignores)
 
-    def walk(folder: Path, rel_folder: str) -> None:
+    def walk(folder: Path, rel_folder: str, root: Path) -> None:
         try:
             st = folder.stat()
         except OSError:
@@ -137,13 +137,13 @@ def load(vault: Path, skip: list[Path], ignore: list[str], report: Report,
                 except (OSError, RuntimeError):
                     report.warning(rel, 0, "broken symlink skipped", code="symlink")
                     continue
-                if real != vault and vault not in real.parents:
+                if real != root and root not in real.parents:
                     report.warning(rel, 0, "symlink points outside the vault; not followed", code="symlink")
                     continue
             if entry.is_dir():
                 if path.resolve() in skip_set:
                     continue
-                walk(path, rel)
+                walk(path, rel, root)
             elif entry.is_file():
                 if path.resolve() in skip_set:
                     continue
@@ -170,5 +170,7 @@ def load(vault: Path, skip: list[Path], ignore: list[str], report: Report,
                     st = entry.stat()
                     attachments[rel] = Attachment(rel, path, st.st_size, st.st_mtime_ns)
 
-    walk(vault, "")
+    walk(vault, "", vault)
+    for rel, folder in sorted((mounts or {}).items()):
+        walk(folder.resolve(), rel, folder.resolve())
     return Vault(sources, attachments)

@@ -33,6 +33,7 @@ def site_view(garden: Garden, theme: Theme, page_path: str) -> dict:
         "root": root, "tags_url": root + "tags/", "base_path": cfg.base_path,
         "css": css, "js": f"{root}static/garden.js?v={theme.asset_version('garden.js')}",
         "has_home_note": garden.home is not None,
+        "dates": {"created": cfg.dates.created, "updated": cfg.dates.updated},
     }
 
 
@@ -196,4 +197,4 @@ def emit_static(garden: Garden, theme: Theme):
 
 def emit_files(garden: Garden, theme: Theme):
     for rel, site_path in sorted(garden.files.items()):
-        yield site_path, garden.config.vault / rel
+        yield site_path, garden.config.file_path(rel)

@@ -19,6 +19,7 @@ import jinja2
 
 from ..config import Config
 from ..diagnostics import GardenError
+from .dates import format_date
 
 
 def shipped_themes() -> Path:
@@ -36,6 +37,7 @@ class Theme:
             loader=loader, autoescape=True, trim_blocks=True, lstrip_blocks=True,
             undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
         )
+        self.env.filters["date"] = lambda iso: format_date(iso, cfg.dates.format)
         self.statics = self._statics()
         self._versions: dict[str, str] = {}
         self.fingerprint = self._fingerprint()
