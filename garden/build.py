@@ -13,7 +13,7 @@ from .load import load
 from .parallel import pmap
 from .parse import parse_note
 from .progress import Progress
-from .render import emit_404, emit_files, emit_lists, emit_static, page_key, render_note
+from .render import Deferred, emit_404, emit_files, emit_lists, emit_static, page_key, render_note
 from .render.theme import Theme
 from .resolve import Garden, resolve
 from .write import Output, check_output
@@ -146,14 +146,19 @@ def write_site(garden: Garden, theme: Theme, output: Output, report: Report, pro
         report.extend(found)
     for emitter in EMITTERS:
         for site_path, content in emitter(garden, theme):
-            if isinstance(content, (bytes, bytearray)):
+            if isinstance(content, Deferred):
+                if output.unchanged(site_path, content.key):
+                    output.note(site_path, content.key, False)
+                else:
+                    output.note(site_path, content.key, output.stage(site_path, content.make(), content.key))
+            elif isinstance(content, (bytes, bytearray)):
                 output.write(site_path, content)
             else:
                 output.copy(site_path, content)
     return diagnostics
 
 
-# Garden-wide outputs, each a function (garden, theme) -> iterable of (site path, bytes | Path).
+# Garden-wide outputs, each a function (garden, theme) -> iterable of (site path, bytes | Path | Deferred).
 EMITTERS = [emit_lists, emit_404, emit_static, emit_files]
 
 

@@ -24,6 +24,7 @@ INDEX = LinkIndex(NOTES, FILES)
     ("Ideas", "Home.md", "Ideas.md"),  # shortest path wins
     ("Ideas", "projects/garden/Plan.md", "Ideas.md"),
     ("Ideas", "projects/Other.md", "projects/Ideas.md"),  # same folder wins
+    ("Plan", "Projects/Garden/Other.md", "projects/garden/Plan.md"),  # folder case does not matter
     ("projects/Ideas", "Home.md", "projects/Ideas.md"),  # full path
     ("garden/Plan", "Home.md", "projects/garden/Plan.md"),  # path suffix
     ("2020/plan", "Home.md", "archive/2020/Plan.md"),

@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
 import math
 from collections.abc import Iterator
 
 from markupsafe import Markup
 
-from ..config import note_display
+from ..cache import code_version
+from ..config import fingerprint, note_display
 from ..diagnostics import Diagnostic
 from ..paths import page_file, relative_url, root_url, slugify_path
 from ..resolve import Garden, Page
@@ -142,12 +146,30 @@ def render_note(garden: Garden, theme: Theme, page: Page) -> tuple[bytes, list[D
     return html.encode(), filler.diagnostics
 
 
-def _list_page(garden: Garden, theme: Theme, path: str, title: str, pages: list[Page], **extra) -> bytes:
+@dataclass(frozen=True)
+class Deferred:
+    """Output rendered only when `key` differs from what the last build wrote there.
+
+    An emitter yields one instead of bytes when building its view is cheap and
+    rendering it is not: the view's digest is the key.
+    """
+    key: str
+    make: Callable[[], bytes]
+
+
+def view_key(theme: Theme, cfg, *views) -> str:
+    data = json.dumps(views, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.blake2b(f"{theme.fingerprint}\0{fingerprint(cfg)}\0{code_version()}\0{data}".encode(),
+                           digest_size=16).hexdigest()
+
+
+def _list_page(garden: Garden, theme: Theme, path: str, title: str, pages: list[Page], **extra) -> Deferred:
     view = {"kind": "list", "title": title, "path": path, "canonical": garden.config.absolute_url(path),
             "description": extra.pop("description", "") or garden.config.description,
             "entries": [link_view(path, p) | page_dates(p) for p in pages], **extra}
-    return theme.render("list.html", site=site_view(garden, theme, path), page=view,
-                        ui=garden.config.ui).encode()
+    site = site_view(garden, theme, path)
+    return Deferred(view_key(theme, garden.config, site, view),
+                    lambda: theme.render("list.html", site=site, page=view, ui=garden.config.ui).encode())
 
 
 def emit_lists(garden: Garden, theme: Theme) -> Iterator[tuple[str, bytes]]:

@@ -43,13 +43,20 @@ class LinkIndex:
             key = _key(rel) if rel.lower().endswith(".md") else rel.lower()
             self.by_path[key] = rel
             self.by_name.setdefault(key.rsplit("/", 1)[-1], []).append(rel)
-        self.keys = sorted(self.by_path)
+        self._memo: dict[tuple[str, str, bool], Match] = {}
 
     def resolve(self, target: str, source: str, markdown: bool = False) -> Match:
         target = target.strip().replace("\\", "/")
         if not target:
             return Match(source)
-        source_folder = source.rsplit("/", 1)[0] if "/" in source else ""
+        source_folder = source.rpartition("/")[0]
+        key = (target, source_folder, markdown)
+        match = self._memo.get(key)
+        if match is None:
+            match = self._memo[key] = self._resolve(target, source_folder, markdown)
+        return match
+
+    def _resolve(self, target: str, source_folder: str, markdown: bool) -> Match:
         if markdown:
             rooted = target.startswith("/")
             joined = posixpath.normpath(posixpath.join(source_folder, target)) if not rooted else target
@@ -60,7 +67,7 @@ class LinkIndex:
                 if hit:
                     return Match(hit)
         key = _key(target[2:] if target.startswith("./") else target.lstrip("/"))
-        for path in ((source_folder + "/" + key) if source_folder else key, key):
+        for path in ((source_folder.lower() + "/" + key) if source_folder else key, key):
             hit = self.by_path.get(path)
             if hit:
                 return Match(hit)
