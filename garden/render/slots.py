@@ -14,13 +14,11 @@ from markupsafe import escape
 
 from ..diagnostics import WARNING, Diagnostic
 from ..markdown.slots import SLOT_RE
+from ..markdown.wikilinks import AUDIO, IMAGE, VIDEO
 from ..model import Link, Note
 from ..paths import relative_url
 
 MAX_DEPTH = 5
-IMAGE = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".avif", ".bmp", ".ico"}
-AUDIO = {".mp3", ".wav", ".ogg", ".m4a", ".flac", ".webm_audio", ".3gp"}
-VIDEO = {".mp4", ".webm", ".mov", ".mkv", ".ogv"}
 _SIZE = re.compile(r"^\s*(\d+)\s*(?:x\s*(\d+)\s*)?$")
 
 
@@ -31,6 +29,11 @@ class Filler:
         self.garden = garden
         self.page_path = page_path
         self.diagnostics: list[Diagnostic] = []
+        self.extras: dict = {}  # Note.extras of every note embedded in the page (mermaid, ...)
+
+    def features(self, note: Note) -> dict:
+        """What the page needs from the theme (a script, ...): `x_name` flags of the note and its embeds."""
+        return {k[2:]: v for k, v in {**self.extras, **note.extras}.items() if k.startswith("x_")}
 
     def url(self, site_path: str, fragment: str = "") -> str:
         href = relative_url(self.page_path, site_path) if site_path != self.page_path or not fragment else ""
@@ -119,6 +122,7 @@ class Filler:
             start, end = source.sections.get(target.fragment, (0, len(html)))
             html = html[start:end]
         inner = self.fill(html, source, stack + ((note.rel, ""),) + (key,))
+        self.extras.update(source.extras)
         return (f'<div class="embed" data-embed="{escape(page.path)}">'
                 f'<div class="embed-title"><a class="internal" href="{href}">{title}</a></div>'
                 f'<div class="embed-body">{inner}</div></div>')
