@@ -47,13 +47,14 @@ def _closer(tokens, i: int) -> int:
     return next(j for j in range(i + 1, len(tokens)) if tokens[j].level == level and tokens[j].nesting == -1)
 
 
-def _convert(tokens, i: int) -> bool:
+def _convert(state, i: int) -> bool:
     """Turn the blockquote opening at i into a callout, if its first line says so."""
+    tokens = state.tokens
     if i + 2 >= len(tokens) or tokens[i + 1].type != "paragraph_open" or tokens[i + 2].type != "inline":
         return False
     inline = tokens[i + 2]
-    first, _, rest = inline.content.partition("\n")
-    m = _HEAD.match(first.strip())
+    head, _, rest = inline.content.partition("\n")
+    m = _HEAD.match(head.strip())
     if not m:
         return False
     name, fold, title = m.group(1), m.group(2), (m.group(3) or "").strip()
@@ -78,15 +79,18 @@ def _convert(tokens, i: int) -> bool:
     body_open = Token("callout_content_open", "div", 1, level=level + 1, block=True)
     body_close = Token("callout_content_close", "div", -1, level=level + 1, block=True)
 
-    body = tokens[i + 1:close]
-    if rest.strip():
-        inline.content = rest
-        inline.map = [line + 1, inline.map[1]] if inline.map else None
-        body[0].map = inline.map
-    else:
-        body = body[3:]  # the paragraph held only the callout's first line
-    for token in body:
+    after = tokens[i + 4:close]  # the blocks after the first paragraph
+    for token in after:
         token.level += 1
+    first: list[Token] = []
+    if rest.strip():
+        # The rest of the first paragraph is Markdown of its own (a list, display math, a table...).
+        state.md.block.parse(rest, state.md, state.env, first)
+        for token in first:
+            token.level += level + 2
+            if token.map:
+                token.map = [token.map[0] + line + 1, token.map[1] + line + 1]
+    body = first + after
     inner = [body_open, *body, body_close] if body else []
     tokens[i + 1:close] = [title_open, title_inline, title_close, *inner]
     return True
@@ -97,7 +101,7 @@ def _core(state) -> None:
     i = 0
     while i < len(tokens):
         if tokens[i].type == "blockquote_open":
-            _convert(tokens, i)
+            _convert(state, i)
         i += 1
 
 

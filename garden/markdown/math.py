@@ -29,6 +29,20 @@ _ENV = re.compile(r"\\(begin|end)\{([a-zA-Z]+\*?)\}")
 _EQUATION = re.compile(r"\\(?:begin|end)\{equation\*?\}")
 _TEXT = re.compile(r"\\(?:text|textrm|mbox)\{")
 _AMP = re.compile(r"&(?!#?\w+;)")
+_REASONS = {  # latex2mathml's exceptions that carry no message
+    "NoAvailableTokensError": "the formula ends too early (a closing brace or an argument is missing)",
+    "MissingSuperScriptOrSubscriptError": "^ or _ has nothing after it",
+    "DoubleSuperscriptsError": "two superscripts in a row (use braces)",
+    "DoubleSubscriptsError": "two subscripts in a row (use braces)",
+    "ExtraLeftOrMissingRightError": "\\left without \\right",
+    "MissingEndError": "\\begin without \\end",
+    "InvalidStyleForGenfracError": "bad style in \\genfrac",
+    "DenominatorNotFoundError": "\\frac needs two arguments",
+    "InvalidAlignmentError": "bad column alignment",
+    "InvalidWidthError": "bad width",
+    "LimitsMustFollowMathOperatorError": "\\limits must follow an operator such as \\sum",
+    "NumeratorNotFoundError": "\\frac needs two arguments",
+}
 
 
 def _rename(m: re.Match) -> str:
@@ -101,7 +115,7 @@ def _render(token, env, display: bool) -> str:
         return to_mathml(tex, display)
     except Exception as exc:  # latex2mathml raises many kinds of errors for bad input
         line = token.meta.get("line") or (env.get("line_offset", 0) + token.map[0] + 1 if token.map else 0)
-        reason = str(exc) or type(exc).__name__
+        reason = _REASONS.get(type(exc).__name__) or str(exc) or type(exc).__name__
         warn(env, line, f"cannot typeset math ${tex.strip()}$: {reason}; shown as code", code="math")
         marks = "$$" if display else "$"
         return f'<code class="math-error">{escapeHtml(marks + tex + marks)}</code>'

@@ -24,7 +24,7 @@ def _core(state) -> None:
                 or tokens[i + 2].type != "inline":
             continue
         children = tokens[i + 2].children or []
-        if not children or children[0].type != "text":
+        if not children or children[0].type != "text" or not tokens[i + 2].content.startswith("["):
             continue
         m = _BOX.match(children[0].content)
         if not m:
