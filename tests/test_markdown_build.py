@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import sys
 from pathlib import Path
+from urllib.parse import unquote
 
 from bs4 import BeautifulSoup
 
@@ -100,7 +101,7 @@ def test_links_and_embeds_land_on_their_targets(make_garden):
     assert hrefs["Guide > ^key-fact"] == "../guide/#^key-fact"
     assert hrefs["Here"] == "#here"
     assert hrefs["spaced alias"] == hrefs["C# tips"] == "../guide/"
-    assert hrefs["Café Ünïcode"] == "../café-ünïcode/" or hrefs["Café Ünïcode"].startswith("../caf")
+    assert unquote(hrefs["Café Ünïcode"]) == "../café-ünïcode/"
     assert body.select_one("td a.internal").get_text() == "In a table"
     assert body.select_one("td img")["width"] == "120"
     guide = site.body("guide/")
