@@ -63,9 +63,10 @@ def deploy(*args, capsys=None) -> tuple[int, str]:
 
 
 def tree(repo, ref) -> dict[str, str]:
-    """path -> content of every file in a commit."""
+    """path -> content of every file in a commit (binary files decoded leniently)."""
     names = git(repo, "ls-tree", "-r", "--name-only", ref).splitlines()
-    return {n: git(repo, "show", f"{ref}:{n}") for n in names}
+    return {n: subprocess.run(["git", "show", f"{ref}:{n}"], cwd=repo, capture_output=True, check=True)
+            .stdout.decode("utf-8", "replace").strip() for n in names}
 
 
 def history(repo, ref="gh-pages") -> list[str]:

@@ -8,10 +8,16 @@ from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.gfm_autolink import gfm_autolink_plugin
 
 from .blockids import blockids_plugin
+from .callouts import callouts_plugin
+from .code import code_plugin
 from .comments import comments_plugin
 from .headings import headings_plugin
+from .highlight import highlight_plugin
 from .links import links_plugin
+from .math import math_plugin
+from .mermaid import mermaid_plugin
 from .tags import tags_plugin
+from .tasks import tasks_plugin
 from .wikilinks import wikilinks_plugin
 
 
@@ -30,8 +36,9 @@ def create_markdown() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": True, "typographer": False})
     md.enable(["table", "strikethrough"])
     md.core.ruler.at("inline", _inline_with_lines)
-    for plugin in (comments_plugin, wikilinks_plugin, tags_plugin, gfm_autolink_plugin,
-                   footnote_plugin, headings_plugin, blockids_plugin, links_plugin):
+    for plugin in (comments_plugin, callouts_plugin, math_plugin, wikilinks_plugin, tags_plugin,
+                   highlight_plugin, gfm_autolink_plugin, footnote_plugin, tasks_plugin, headings_plugin,
+                   blockids_plugin, links_plugin, code_plugin, mermaid_plugin):
         md.use(plugin)
     return md
 

@@ -2,8 +2,9 @@
 
 Comments are private: they are cut from the source text itself (a core rule
 that runs right after normalization), so no later rule, index or feed can leak
-them. Fenced code and inline code spans keep their `%%`. Line breaks inside a
-comment are kept, so every later line number still matches the file.
+them. Fenced code, indented code blocks and inline code spans keep their `%%`.
+Line breaks inside a comment are kept, so every later line number still matches
+the file.
 """
 from __future__ import annotations
 
@@ -14,13 +15,17 @@ from markdown_it import MarkdownIt
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 
 
-def strip_comments(text: str) -> str:
+def strip_comments(text: str, code_lines: frozenset[int] = frozenset()) -> str:
+    """`text` without its comments; `code_lines` (0-based) are lines of indented code blocks."""
     if "%%" not in text:
         return text
     out: list[str] = []
     fence: str | None = None
     in_comment = False
-    for line in text.split("\n"):
+    for number, line in enumerate(text.split("\n")):
+        if not in_comment and number in code_lines:
+            out.append(line)
+            continue
         if not in_comment:
             m = _FENCE.match(line)
             if fence is not None:
@@ -64,8 +69,17 @@ def _strip_line(line: str, in_comment: bool) -> tuple[str, bool]:
     return "".join(kept), in_comment
 
 
+def _indented_code(md: MarkdownIt, text: str) -> frozenset[int]:
+    """The lines of indented code blocks, found by markdown-it's own block parser (only it
+    knows when four spaces are code and when they continue a list item or a paragraph)."""
+    tokens: list = []
+    md.block.parse(text, md, {}, tokens)
+    return frozenset(n for t in tokens if t.type == "code_block" and t.map for n in range(*t.map))
+
+
 def _core(state) -> None:
-    state.src = strip_comments(state.src)
+    if "%%" in state.src:
+        state.src = strip_comments(state.src, _indented_code(state.md, state.src))
 
 
 def comments_plugin(md: MarkdownIt) -> None:

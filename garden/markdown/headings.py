@@ -29,7 +29,7 @@ def inline_text(inline) -> str:
             parts.append(child.meta["link"].text)
         elif child.type == "hashtag":
             parts.append("#" + child.content)
-        elif child.type == "math_inline":
+        elif child.type in ("math_inline", "math_inline_double"):
             parts.append(child.content)
     return "".join(parts).strip()
 

@@ -13,7 +13,7 @@ from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
 
 from ..model import Link
-from .slots import close_slot, open_slot, register
+from .slots import close_slot, open_slot, register, use_line_stamps
 
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
 
@@ -75,24 +75,8 @@ def _image(self, tokens, idx, options, env):
     return f"<img{attrs}>"
 
 
-def _mark_lines(state) -> None:
-    """Inline tokens have no line map: stamp link and image tokens with their file line."""
-    for block in state.tokens:
-        if block.type != "inline" or not block.children:
-            continue
-        base = state.env.get("line_offset", 0) + (block.map[0] + 1 if block.map else 1)
-        line = base
-        for child in block.children:
-            if child.type in ("softbreak", "hardbreak"):
-                line += 1
-            elif child.type in ("link_open", "image"):
-                child.meta["line"] = line
-            elif child.type == "text":
-                line += child.content.count("\n")
-
-
 def links_plugin(md: MarkdownIt) -> None:
-    md.core.ruler.push("link_lines", _mark_lines)
+    use_line_stamps(md)
     md.add_render_rule("link_open", _link_open)
     md.add_render_rule("link_close", _link_close)
     md.add_render_rule("image", _image)

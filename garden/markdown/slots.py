@@ -34,3 +34,25 @@ def line_of(state) -> int:
     """The file line of the inline parser's position (inline tokens have no map of their own)."""
     env = state.env
     return env.get("_block_line", 0) + state.src.count("\n", 0, state.pos)
+
+
+def stamp_lines(state) -> None:
+    """Inline tokens have no line map: stamp each with its file line (`meta["line"]`),
+    counted from the parent block's first line, for rules that report or record lines."""
+    offset = state.env.get("line_offset", 0)
+    for block in state.tokens:
+        if block.type != "inline" or not block.children:
+            continue
+        line = offset + (block.map[0] + 1 if block.map else 1)
+        for child in block.children:
+            child.meta["line"] = line
+            if child.type in ("softbreak", "hardbreak"):
+                line += 1
+            else:
+                line += child.content.count("\n")
+
+
+def use_line_stamps(md) -> None:
+    """Make sure `stamp_lines` runs once, right after inline parsing."""
+    if md.core.ruler.__find__("inline_lines") < 0:
+        md.core.ruler.after("inline", "inline_lines", stamp_lines)

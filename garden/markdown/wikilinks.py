@@ -6,11 +6,23 @@ escaped brackets (`\\[\\[`) stay text. In tables markdown-it has already turned
 """
 from __future__ import annotations
 
+import posixpath
+
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
 
 from ..model import Link
 from .slots import close_slot, line_of, open_slot, register
+
+IMAGE = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".avif", ".bmp", ".ico"}
+AUDIO = {".mp3", ".wav", ".ogg", ".m4a", ".flac", ".3gp", ".opus", ".aac"}
+VIDEO = {".mp4", ".webm", ".mov", ".mkv", ".ogv", ".m4v"}
+MEDIA = IMAGE | AUDIO | VIDEO | {".pdf"}
+
+
+def embeds_block(target: str) -> bool:
+    """Whether `![[target]]` shows a note (a block of HTML) rather than a media file."""
+    return posixpath.splitext(target)[1].lower() not in MEDIA
 
 
 def split_inner(inner: str) -> tuple[str, str, str | None]:
@@ -68,7 +80,23 @@ def _render_embed(self, tokens, idx, options, env) -> str:
     return open_slot(register(env, tokens[idx].meta["link"]))
 
 
+def _lone_embeds(state) -> None:
+    """A paragraph holding only note embeds loses its <p>: an embed is a block, and a block
+    inside <p> is invalid HTML (the browser would split the paragraph around it)."""
+    tokens = state.tokens
+    for i in range(1, len(tokens) - 1):
+        if tokens[i].type != "inline" or tokens[i - 1].type != "paragraph_open":
+            continue
+        children = tokens[i].children or []
+        kinds = {("embed" if c.type == "wikiembed" and embeds_block(c.meta["link"].target) else
+                  "space" if c.type in ("softbreak", "hardbreak") or (c.type == "text" and not c.content.strip())
+                  else "other") for c in children}
+        if kinds and "embed" in kinds and "other" not in kinds:
+            tokens[i - 1].hidden = tokens[i + 1].hidden = True
+
+
 def wikilinks_plugin(md: MarkdownIt) -> None:
     md.inline.ruler.before("link", "wikilink", _rule)
+    md.core.ruler.push("lone_embeds", _lone_embeds)
     md.add_render_rule("wikilink", _render_link)
     md.add_render_rule("wikiembed", _render_embed)

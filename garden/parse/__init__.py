@@ -110,6 +110,8 @@ def parse_note(source: Source, cfg: Config) -> Note:
     note.words = len(_plain_text(tokens).split())
     note.summary = _summary(meta, tokens)
     note.extras = {k: v for k, v in env.items() if k.startswith("x_")}
+    note.diagnostics.extend(Diagnostic(source.rel, line, WARNING, msg, code=code)
+                            for line, msg, code in env.get("problems", []))
     return note
 
 

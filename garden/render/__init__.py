@@ -131,6 +131,7 @@ def render_note(garden: Garden, theme: Theme, page: Page) -> tuple[bytes, list[D
         "backlinks": [link_view(page.path, p) for p in garden.backlinks.get(note.rel, [])],
         "toc": [{"level": h.level, "text": h.text, "id": h.id} for h in note.headings if 2 <= h.level <= 4],
         "display": display,
+        "features": filler.features(note),
         "dates": page_dates(page),
         "words": words,
         "minutes": max(1, math.ceil(words / WORDS_PER_MINUTE)),

@@ -14,13 +14,11 @@ from markupsafe import escape
 
 from ..diagnostics import WARNING, Diagnostic
 from ..markdown.slots import SLOT_RE
+from ..markdown.wikilinks import AUDIO, IMAGE, VIDEO
 from ..model import Link, Note
 from ..paths import relative_url
 
 MAX_DEPTH = 5
-IMAGE = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".avif", ".bmp", ".ico"}
-AUDIO = {".mp3", ".wav", ".ogg", ".m4a", ".flac", ".webm_audio", ".3gp"}
-VIDEO = {".mp4", ".webm", ".mov", ".mkv", ".ogv"}
 _SIZE = re.compile(r"^\s*(\d+)\s*(?:x\s*(\d+)\s*)?$")
 
 
@@ -31,6 +29,11 @@ class Filler:
         self.garden = garden
         self.page_path = page_path
         self.diagnostics: list[Diagnostic] = []
+        self.extras: dict = {}  # Note.extras of every note embedded in the page (mermaid, ...)
+
+    def features(self, note: Note) -> dict:
+        """What the page needs from the theme (a script, ...): `x_name` flags of the note and its embeds."""
+        return {k[2:]: v for k, v in {**self.extras, **note.extras}.items() if k.startswith("x_")}
 
     def url(self, site_path: str, fragment: str = "") -> str:
         href = relative_url(self.page_path, site_path) if site_path != self.page_path or not fragment else ""
@@ -97,6 +100,8 @@ class Filler:
             return f'<video controls preload="metadata" src="{src}"{size}><a href="{src}">{escape(name)}</a></video>'
         if ext == ".pdf":
             height = size or ' height="600"'
+            if link.fragment:  # ![[paper.pdf#page=3]] opens at that page
+                src = escape(self.url(target.path) + "#" + link.fragment)
             return (f'<object class="pdf-embed" data="{src}" type="application/pdf" width="100%"{height}>'
                     f'<a href="{src}">{escape(name)}</a></object>')
         return f'<a class="internal file" href="{src}">{escape(alt or name)}</a>'
@@ -106,10 +111,15 @@ class Filler:
         source = page.note
         key = (source.rel, target.fragment)
         href = escape(self.url(page.path, target.fragment))
-        title = escape(source.title + (f" › {link.fragment.lstrip('^')}" if link.fragment else ""))
-        if key in stack or (source.rel, "") in stack or len(stack) >= MAX_DEPTH or \
-                (source.rel == note.rel and not target.fragment):
-            why = "embeds itself" if key in stack or source.rel == note.rel else "nests too deep"
+        title = escape(link.text or source.title + (f" › {link.fragment.lstrip('^')}" if link.fragment else ""))
+        cycle = key in stack or (source.rel, "") in stack or (source.rel == note.rel and not target.fragment)
+        if cycle or len(stack) >= MAX_DEPTH:
+            if source.rel == note.rel and not target.fragment:
+                why = "embeds the note itself"
+            elif cycle:
+                why = "forms a cycle: " + " → ".join(_chain(stack, note.rel, source.rel))
+            else:
+                why = f"nests deeper than {MAX_DEPTH} embeds"
             self.diagnostics.append(Diagnostic(note.rel, link.line, WARNING,
                                                f"embed of [[{link.target}]] {why}; shown as a link",
                                                code="embed-cycle"))
@@ -119,9 +129,20 @@ class Filler:
             start, end = source.sections.get(target.fragment, (0, len(html)))
             html = html[start:end]
         inner = self.fill(html, source, stack + ((note.rel, ""),) + (key,))
+        self.extras.update(source.extras)
         return (f'<div class="embed" data-embed="{escape(page.path)}">'
                 f'<div class="embed-title"><a class="internal" href="{href}">{title}</a></div>'
                 f'<div class="embed-body">{inner}</div></div>')
+
+
+def _chain(stack: tuple, current: str, again: str) -> list[str]:
+    """The notes of an embed cycle, by name: the stack of embeds from `again`'s first visit on."""
+    rels: list[str] = []
+    for rel, _ in stack + ((current, ""), (again, "")):
+        if not rels or rels[-1] != rel:
+            rels.append(rel)
+    first = rels.index(again)
+    return [r.rsplit("/", 1)[-1].removesuffix(".md") for r in rels[first:]]
 
 
 def _quote_id(fragment: str) -> str:

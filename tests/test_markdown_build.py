@@ -1,0 +1,250 @@
+"""Obsidian Markdown through a whole build: links land, embeds embed, warnings name path:line,
+diagrams load their script only where needed, and nothing raw is left on any page.
+
+`raw_syntax(folder)` is also a command: `python tests/test_markdown_build.py SITE_FOLDER`
+lists what is left raw in any built site (used to check real vaults).
+"""
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+from urllib.parse import unquote
+
+from bs4 import BeautifulSoup
+
+from conftest import broken_references
+
+FM = "---\npublish: true\n---\n"  # 3 lines of frontmatter: body line N is file line N + 3
+
+RAW = re.compile(r"!?\[\[|\]\]|\[![\w-]+\][+-]?|(?<![=\w])==\S|\$\$|%%|\^\[")
+
+
+def raw_syntax(out: Path) -> list[str]:
+    """Obsidian syntax left unrendered in the text of any page (code, math and scripts aside)."""
+    found = []
+    for page in sorted(out.rglob("*.html")):
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        body = soup.select_one(".note-body") or soup.body
+        if body is None:
+            continue
+        for el in body.select("pre, code, script, style, math, kbd"):
+            el.decompose()
+        text = body.get_text(" ")
+        for m in RAW.finditer(text):
+            context = " ".join(text[max(0, m.start() - 30):m.end() + 30].split())
+            found.append(f"{page.relative_to(out).as_posix()}: {m.group(0)!r} in …{context}…")
+    return found
+
+
+GARDEN = {
+    "Start.md": FM + """\
+# Start
+
+Links: [[Guide#Install]], [[Guide#Part A#Step Two]], [[Guide#^key-fact]], [[#Here]],
+[[ Guide | spaced alias ]], [[Guide|C# tips]] and [[Café Ünïcode]].
+
+## Here
+
+| Page | Image |
+|---|---|
+| [[Guide\\|In a table]] | ![[pic.png\\|120]] |
+
+![[Guide#Install]]
+
+![[Guide#^key-fact]]
+
+> [!tip]- Folded, holding an embed
+> ![[Guide#^key-fact]]
+>
+> - [x] done
+> - [/] half
+
+Math $a^2 + b^2 = c^2$ and ==marked== text %%private remark%%.
+
+```python
+print("hi")
+```
+""",
+    "Guide.md": FM + """\
+# Guide
+
+## Install
+Run the installer.
+
+### Details
+More about installing.
+
+## Part A
+### Step Two
+Second step.
+
+A key fact worth quoting. ^key-fact
+
+## Usage
+Use it.
+""",
+    "Café Ünïcode.md": FM + "Unicode name. ![[pic.png|A picture|200x100]]\n",
+    "Diagram.md": FM + "```mermaid\ngraph TD\n  A --> B\n```\n",
+    "Embeds Diagram.md": FM + "![[Diagram]]\n",
+    "pic.png": b"\x89PNG\r\n\x1a\n",
+}
+
+
+def test_links_and_embeds_land_on_their_targets(make_garden):
+    site = make_garden(GARDEN)
+    assert broken_references(site.out) == []
+    body = site.body("start/")
+    hrefs = {a.get_text(): a["href"] for a in body.select("a.internal")}
+    assert hrefs["Guide > Install"] == "../guide/#install"
+    assert hrefs["Guide > Part A > Step Two"] == "../guide/#step-two"  # the last heading of the path
+    assert hrefs["Guide > ^key-fact"] == "../guide/#^key-fact"
+    assert hrefs["Here"] == "#here"
+    assert hrefs["spaced alias"] == hrefs["C# tips"] == "../guide/"
+    assert unquote(hrefs["Café Ünïcode"]) == "../café-ünïcode/"
+    assert body.select_one("td a.internal").get_text() == "In a table"
+    assert body.select_one("td img")["width"] == "120"
+    guide = site.body("guide/")
+    assert guide.select_one("#key-fact") is None and guide.select_one('[id="^key-fact"]').get_text() \
+        == "A key fact worth quoting."  # the marker itself is not shown
+    assert not [w for w in site.warnings if "Start.md" in w or "Guide.md" in w]
+
+
+def test_section_and_block_embeds(make_garden):
+    site = make_garden(GARDEN)
+    embeds = site.body("start/").select(":scope > .embed")
+    section, block = embeds[0].select_one(".embed-body"), embeds[1].select_one(".embed-body")
+    # A section runs to the next heading of the same or a higher level, subheadings included.
+    assert [h.get_text("", strip=True).rstrip("#") for h in section.select("h2, h3")] == ["Install", "Details"]
+    assert "Part A" not in section.get_text()
+    assert block.get_text(" ", strip=True) == "A key fact worth quoting."
+    assert embeds[0].select_one(".embed-title a")["href"] == "../guide/#install"  # a link to the source
+    # No <p> wraps an embed (a block inside <p> is invalid HTML).
+    assert not site.body("start/").select("p > .embed")
+
+
+def test_callout_holds_an_embed_and_a_task_list(make_garden):
+    site = make_garden(GARDEN)
+    callout = site.body("start/").select_one("details.callout-tip")
+    assert callout is not None and not callout.has_attr("open")
+    assert callout.select_one("summary .callout-title-text").get_text() == "Folded, holding an embed"
+    assert callout.select_one(".callout-content .embed .embed-body").get_text(strip=True) == "A key fact worth quoting."
+    assert [li["data-task"] for li in callout.select("li.task-list-item")] == ["x", "/"]
+
+
+def test_media_embeds(make_garden):
+    site = make_garden({
+        "Media.md": FM + "![[pic.png]]\n![[pic.png|300]]\n![[pic.png|300x200]]\n![[pic.png|A red door]]\n"
+                         "![[pic.png|A red door|250]]\n![Alt](pics/inner.png)\n![[talk.mp3]]\n![[clip.mp4|640]]\n"
+                         "![[paper.pdf#page=3]]\n![[gone.png]]\n",
+        "pic.png": b"\x89PNG\r\n\x1a\n", "pics/inner.png": b"\x89PNG\r\n\x1a\n",
+        "talk.mp3": b"ID3", "clip.mp4": b"\x00\x00\x00\x18ftyp", "paper.pdf": b"%PDF-1.4\n",
+    })
+    body = site.body("media/")
+    images = [(i.get("alt"), i.get("width"), i.get("height")) for i in body.select("img")]
+    # Without alt text, the file's name is the alt text.
+    assert images == [("pic", None, None), ("pic", "300", None), ("pic", "300", "200"), ("A red door", None, None),
+                      ("A red door", "250", None), ("Alt", None, None)]
+    assert body.select_one("audio")["src"] == "../talk.mp3"
+    assert body.select_one("video")["width"] == "640"
+    assert body.select_one("object.pdf-embed")["data"] == "../paper.pdf#page=3"
+    assert body.select_one(".missing-embed").get_text() == "Missing embed: gone.png"
+    assert "Media.md:13: warning: broken embed: [[gone.png]] matches no file in the vault" in site.warnings
+    assert broken_references(site.out) == []
+
+
+def test_embed_cycles_are_reported_and_shown_as_links(make_garden):
+    site = make_garden({
+        "A.md": FM + "A starts.\n\n![[B]]\n",
+        "B.md": FM + "B starts.\n\n![[A]]\n",
+        "Self.md": FM + "Me again:\n\n![[Self]]\n",
+    })
+    a = site.body("a/")
+    assert "B starts." in a.get_text()
+    assert a.select_one(".embed .embed-body a.embed-link")["href"] == "../a/"  # B's embed of A is a link back
+    assert "B.md:6: warning: embed of [[A]] forms a cycle: A → B → A; shown as a link" in site.warnings
+    assert site.body("self/").select_one("a.embed-link") is not None
+    assert "Self.md:6: warning: embed of [[Self]] embeds the note itself; shown as a link" in site.warnings
+
+
+def test_every_warning_names_the_file_line(make_garden):
+    site = make_garden({
+        "Lines.md": FM + """\
+Intro line.
+
+> [!note] Title with [[Missing One]]
+> Body line
+> and [[Missing Two]] here.
+
+| a | b |
+|---|---|
+| x | [[Missing Three\\|alias]] |
+
+- item
+- [ ] task with [[Missing Four]]
+
+Bad math: $\\frac{1}{$ ends.
+""",
+    })
+    lines = {w.split(": warning: ")[0]: w for w in site.warnings}
+    assert set(lines) == {"Lines.md:6", "Lines.md:8", "Lines.md:12", "Lines.md:15", "Lines.md:17"}
+    assert "Missing One" in lines["Lines.md:6"] and "Missing Two" in lines["Lines.md:8"]
+    assert "Missing Three" in lines["Lines.md:12"] and "Missing Four" in lines["Lines.md:15"]
+    assert "cannot typeset math" in lines["Lines.md:17"]
+    assert site.body("lines/").select_one("code.math-error").get_text() == "$\\frac{1}{$"
+
+
+def test_mermaid_script_only_on_pages_that_show_a_diagram(make_garden):
+    site = make_garden(GARDEN)
+    script = "static/vendor/mermaid/mermaid.min.js"
+    assert (site.out / script).is_file()
+
+    def scripts(path):
+        return [s["src"] for s in site.page(path).select("script[src]")]
+
+    assert "../static/vendor/mermaid/mermaid.min.js" in scripts("diagram/")
+    assert "../static/vendor/mermaid/mermaid.min.js" in scripts("embeds-diagram/")  # through the embed
+    assert not [s for s in scripts("guide/") if "mermaid" in s]
+    assert site.body("diagram/").select_one("pre.mermaid").get_text() == "graph TD\n  A --> B\n"
+
+
+def test_comments_reach_no_output_file(make_garden):
+    site = make_garden({
+        "Note.md": FM + "Shown %%SECRET-INLINE%% text.\n\n%%\nSECRET-BLOCK [[Hidden Link]] #secret-tag\n%%\n"
+                        "Keep `%%code%%`.\n",
+        "Hidden Link.md": FM + "Only linked from a comment.\n",
+    })
+    everything = site.all_text()
+    assert "SECRET" not in everything and "secret-tag" not in everything
+    assert site.body("note/").select_one("code").get_text() == "%%code%%"
+    assert not site.page("hidden-link/").select(".backlinks li")  # the comment's link made no backlink
+    assert not site.warnings
+
+
+def test_nothing_raw_is_left(make_garden):
+    site = make_garden(GARDEN)
+    assert raw_syntax(site.out) == []
+    # ...and the scan does find raw syntax when there is some (in text, not in code).
+    page = site.out / "guide" / "index.html"
+    page.write_text(page.read_text().replace("Use it.", "Use [[it]] and > [!note] and <code>[[fine]]</code>."))
+    assert [f.split(": ", 1)[1].split(" in ")[0] for f in raw_syntax(site.out)] == ["'[['", "']]'", "'[!note]'"]
+
+
+def test_code_block_colours_are_pygments_own():
+    from garden.markdown.code import pygments_css
+    css = Path(__file__).resolve().parents[1] / "themes" / "default" / "css" / "32-pygments.css"
+    assert css.read_text(encoding="utf-8") == pygments_css(), "run: python -m garden.markdown.code"
+
+
+def test_code_blocks_are_highlighted_at_build_time(make_garden):
+    site = make_garden(GARDEN)
+    block = site.body("start/").select_one(".code-block")
+    assert block["data-lang"] == "python" and block.select_one(".code-lang").get_text() == "Python"
+    assert block.select_one("pre code span.nb").get_text() == "print"
+    assert ".highlight .nb" in site.text("static/style.css")
+
+
+if __name__ == "__main__":
+    problems = raw_syntax(Path(sys.argv[1]))
+    print("\n".join(problems) or "nothing raw")
+    sys.exit(1 if problems else 0)
