@@ -6,7 +6,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from .cache import Bodies, Cache, State, code_version
+from .cache import Bodies, Cache, Index, State, code_version
 from .config import Config, fingerprint
 from .diagnostics import GardenError, Report
 from .load import load
@@ -47,22 +47,24 @@ def build(cfg: Config, *, force: bool = False, progress: Progress | None = None,
     check_output(cfg.out, cfg.vault, force)
     theme = Theme(cfg)
     cache = Cache(cfg.cache_dir, fingerprint(cfg), enabled=use_cache)
-    state = cache.load()
+    index = cache.load_index()
     with stage("load"):
         vault = load(cfg.vault, skip=[cfg.out, cfg.cache_dir], ignore=cfg.ignore, report=report,
-                     known=state.files, mounts=cfg.mount_folders())
+                     known=index.files, mounts=cfg.mount_folders())
     inputs = input_fingerprint(cfg, theme, vault)
-    if use_cache and inputs == state.inputs and Output(cfg.out).intact():
-        report.extend(state.diagnostics)  # nothing changed since the last build: the site is current
-        return BuildResult(len(vault.sources), len(state.pages), len(Output(cfg.out).old), 0, report,
+    if use_cache and inputs == index.inputs and (current := Output(cfg.out)).intact():
+        report.extend(index.diagnostics)  # nothing changed since the last build: the site is current
+        pages = sum(1 for f in current.old if f.endswith("index.html"))
+        return BuildResult(len(vault.sources), pages, len(current.old), 0, report,
                            time.perf_counter() - started, None, timings)
+    state = cache.load_state()
     cache.prepare()
     with stage("parse"):
         notes = parse_all(vault.sources, cfg, state, cache.bodies, progress)
     for note in notes:
         report.extend(note.diagnostics)
     with stage("resolve"):
-        garden = resolve(notes, list(vault.attachments), cfg, report)
+        garden = resolve(notes, list(vault.attachments), cfg, report, state.resolutions)
     if not garden.pages:
         raise GardenError(nothing_published(cfg, len(notes)), str(cfg.vault))
     garden.bodies = cache.bodies
@@ -77,9 +79,8 @@ def build(cfg: Config, *, force: bool = False, progress: Progress | None = None,
     except BaseException:
         output.abort()
         raise
-    cache.save(State(
-        files={s.rel: (s.size, s.mtime_ns, s.digest) for s in vault.sources},
-        notes={n.rel: n for n in notes}, inputs=inputs, diagnostics=report.items, pages=rendered))
+    cache.save(Index({s.rel: (s.size, s.mtime_ns, s.digest) for s in vault.sources}, inputs, report.items),
+               State({n.rel: n for n in notes}, rendered, garden.resolutions))
     return BuildResult(len(notes), len(garden.pages), len(output.new), output.changed, report,
                        time.perf_counter() - started, garden, timings)
 

@@ -2,8 +2,9 @@
 
 Layout, under the cache folder (`.garden-cache/` beside garden.toml):
 
-    <key>/state.pickle       parsed notes without their bodies, each file's (size, mtime, digest),
-                             and the last build's input fingerprint and diagnostics
+    <key>/index.pickle       each file's (size, mtime, digest), and the last build's input
+                             fingerprint and diagnostics: all a no-change rebuild reads
+    <key>/state.pickle       parsed notes without their bodies, link resolutions, pages
     <key>/bodies/<digest>.z  each note's rendered body, compressed, read only when a page
                              that shows it is rendered again
 
@@ -40,12 +41,17 @@ def code_version() -> str:
 
 
 @dataclass
-class State:
+class Index:
     files: dict[str, tuple[int, int, str]] = field(default_factory=dict)  # rel -> (size, mtime_ns, digest)
-    notes: dict[str, Note] = field(default_factory=dict)  # rel -> note, body stored apart
     inputs: str = ""  # fingerprint of every input of the last successful build
     diagnostics: list = field(default_factory=list)  # what the last build reported
+
+
+@dataclass
+class State:
+    notes: dict[str, Note] = field(default_factory=dict)  # rel -> note, body stored apart
     pages: dict[str, list] = field(default_factory=dict)  # page path -> its render-time diagnostics
+    resolutions: dict = field(default_factory=dict)  # rel -> resolve.Resolution
 
 
 class Bodies:
@@ -85,15 +91,21 @@ class Cache:
         self.folder = folder / f"{key}-{code_version()}"
         self.bodies = Bodies(self.folder / "bodies" if enabled else None)
 
-    def load(self) -> State:
+    def _read(self, name: str, kind):
         if not self.enabled:
-            return State()
+            return kind()
         try:
-            with (self.folder / "state.pickle").open("rb") as f:
-                state = pickle.load(f)
-            return state if isinstance(state, State) else State()
+            with (self.folder / name).open("rb") as f:
+                value = pickle.load(f)
+            return value if isinstance(value, kind) else kind()
         except Exception:  # missing, corrupt or from another version: only a slower build
-            return State()
+            return kind()
+
+    def load_index(self) -> Index:
+        return self._read("index.pickle", Index)
+
+    def load_state(self) -> State:
+        return self._read("state.pickle", State)
 
     def prepare(self) -> None:
         """Create this key's folder and drop those of other configs or versions."""
@@ -111,14 +123,16 @@ class Cache:
             self.enabled = False
             self.bodies = Bodies(None)
 
-    def save(self, state: State) -> None:
+    def save(self, index: Index, state: State) -> None:
         if not self.enabled:
             return
         try:
-            tmp = self.folder / "state.pickle.tmp"
-            with tmp.open("wb") as f:
-                pickle.dump(state, f, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, self.folder / "state.pickle")
+            (self.folder / "index.pickle").unlink(missing_ok=True)  # never an index without its state
+            for name, value in (("state.pickle", state), ("index.pickle", index)):
+                tmp = self.folder / f"{name}.tmp"
+                with tmp.open("wb") as f:
+                    pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
+                os.replace(tmp, self.folder / name)
             self.bodies.prune({n.digest for n in state.notes.values()})
         except OSError:
             pass

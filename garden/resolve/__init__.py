@@ -7,9 +7,11 @@ builds can never disagree with cold ones.
 """
 from __future__ import annotations
 
+import hashlib
 import posixpath
 from functools import lru_cache
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from ..cache import Bodies
 from ..config import Config
@@ -35,8 +37,7 @@ class Page:
         return self.note.title
 
 
-@dataclass(frozen=True)
-class Target:
+class Target(NamedTuple):
     """Where a link leads, once the garden is known."""
     kind: str  # "note", "file", "tag", "listing" (a folder or tag page), "missing"
     path: str = ""  # site path (page, attachment or tag page)
@@ -63,6 +64,7 @@ class Garden:
     files: dict[str, str]  # attachments used by published notes: vault path -> site path
     folders: dict[str, list[Page]]  # folder site path -> pages directly in it
     bodies: Bodies = field(default_factory=lambda: Bodies(None))  # where note bodies are kept
+    resolutions: dict = field(default_factory=dict)  # rel -> Resolution, for the next build
 
     def html(self, note: Note) -> str:
         """A note's body with its slots (kept on disk by the cache between builds)."""
@@ -96,7 +98,9 @@ def _is_home(note: Note) -> int:
     return 0
 
 
-def resolve(notes: list[Note], attachments: list[str], cfg: Config, report: Report) -> Garden:
+def resolve(notes: list[Note], attachments: list[str], cfg: Config, report: Report,
+            previous: dict[str, Resolution] | None = None) -> Garden:
+    """The garden; `previous` holds the last build's per-note resolutions, reused where still valid."""
     notes = sorted(notes, key=lambda n: n.rel)
     published = [n for n in notes if n.published]
 
@@ -136,28 +140,88 @@ def resolve(notes: list[Note], attachments: list[str], cfg: Config, report: Repo
     tags = _tags(pages)
     folders = _folders(pages)
 
-    # Links, embeds, images and tags, resolved for every page.
-    index = LinkIndex([n.rel for n in notes], attachments)
+    # Links, embeds, images and tags, resolved for every page. A note's links are resolved
+    # again only when the note changed, when the garden's shape changed (the epoch: which
+    # notes exist, are published and where, which files, tags and folders exist), or when
+    # a note it links into by #heading or #^block changed; otherwise the last build's
+    # resolution is reused with its warnings.
     all_rels = {n.rel for n in notes}
-    targets: dict[str, list[Target]] = {}
+    epoch = _epoch(pages, notes, attachments, tags, folders)
+    context = _Context(LinkIndex([n.rel for n in notes], attachments), by_rel, by_path, all_rels, tags, folders)
+    resolutions: dict[str, Resolution] = {}
+    for page in pages:
+        note = page.note
+        last = (previous or {}).get(note.rel)
+        if last is None or last.digest != note.digest or last.epoch != epoch or any(
+                (by_rel[rel].note.digest if rel in by_rel else "") != digest for rel, digest in last.deps):
+            found = Report()
+            targets = tuple(_resolve_link(link, page, context, found) for link in note.links)
+            deps = tuple(sorted({(t.rel, by_rel[t.rel].note.digest) for t, link in zip(targets, note.links)
+                                 if t.kind == "note" and link.fragment and t.rel != note.rel}))
+            last = Resolution(note.digest, epoch, deps, targets, tuple(found.items))
+        resolutions[note.rel] = last
+        report.extend(last.diagnostics)
+
+    targets: dict[str, tuple[Target, ...]] = {}
     linked_from: dict[str, dict[int, Page]] = {}  # target rel -> {id(page): page}, each source once
     files: dict[str, str] = {}
     for page in pages:
-        resolved = []
-        for link in page.note.links:
-            target = _resolve_link(link, page, index, by_rel, by_path, all_rels, tags, folders, files, report)
-            resolved.append(target)
-            if target.kind == "note" and target.rel != page.note.rel and link.kind in ("link", "embed"):
-                linked_from.setdefault(target.rel, {})[id(page)] = page
-        targets[page.note.rel] = resolved
-    backlinks = {rel: sorted(sources.values(), key=lambda p: (p.title.lower(), p.path))
-                 for rel, sources in linked_from.items()}
+        resolved = targets[page.note.rel] = resolutions[page.note.rel].targets
+        for link, target in zip(page.note.links, resolved):
+            if target.kind == "note":
+                if target.rel != page.note.rel and link.kind in ("link", "embed"):
+                    linked_from.setdefault(target.rel, {})[id(page)] = page
+            elif target.kind == "file":
+                files[target.rel] = target.path
+    order = {id(p): (p.title.lower(), p.path) for p in pages}
+    backlinks = {rel: sorted(sources.values(), key=lambda p: order[id(p)]) for rel, sources in linked_from.items()}
 
     for path, rel in _file_collisions(files, claimed):
         report.error(rel, 0, f"attachment would be written to '{path}', which another file or page uses",
                      code="permalink")
 
-    return Garden(cfg, pages, by_rel, home, targets, backlinks, tags, files, folders)
+    return Garden(cfg, pages, by_rel, home, targets, backlinks, tags, files, folders, resolutions=resolutions)
+
+
+class Resolution(NamedTuple):
+    """One note's links, resolved, with what that depended on (kept by the build cache)."""
+    digest: str  # the note's digest
+    epoch: str  # the garden's shape, see _epoch
+    deps: tuple  # (rel, digest) of notes whose headings or blocks a link points into
+    targets: tuple  # Target per link
+    diagnostics: tuple  # the warnings resolving produced
+
+
+def _epoch(pages: list[Page], notes: list[Note], attachments: list[str], tags: dict, folders: dict) -> str:
+    """A digest of everything link resolution looks at besides the linking note and heading targets."""
+    h = hashlib.blake2b(digest_size=16)
+    for note in notes:
+        h.update(f"{note.rel}\0{note.published}\n".encode())
+    for page in pages:
+        h.update(f"{page.note.rel}\0{page.path}\n".encode())
+    for name in attachments:
+        h.update(f"{name}\n".encode())
+    h.update("\0".join(tags).encode() + b"\1" + "\0".join(folders).encode())
+    return h.hexdigest()
+
+
+@dataclass
+class _Context:
+    """What resolving one link looks at: the whole garden's indexes."""
+    index: LinkIndex
+    by_rel: dict[str, Page]
+    by_path: dict[str, Page]
+    all_rels: set[str]
+    tags: dict[str, Tag]
+    folders: dict[str, list[Page]]
+    _stems: list[str] | None = None
+
+    @property
+    def stems(self) -> list[str]:
+        """Every note's name, for "did you mean" hints (built once, on the first broken link)."""
+        if self._stems is None:
+            self._stems = sorted({r.rsplit("/", 1)[-1].removesuffix(".md") for r in self.all_rels})
+        return self._stems
 
 
 def _tree_path(note: Note) -> str:
@@ -169,28 +233,25 @@ def _tree_path(note: Note) -> str:
     return note.rel
 
 
-def _resolve_link(link: Link, page: Page, index: LinkIndex, by_rel: dict[str, Page], by_path: dict[str, Page],
-                  all_rels: set[str], tags: dict[str, Tag], folders: dict[str, list[Page]],
-                  files: dict[str, str], report: Report) -> Target:
+def _resolve_link(link: Link, page: Page, ctx: _Context, report: Report) -> Target:
     note = page.note
     if link.kind == "tag":
         return Target("tag", tag_path(link.target))
     if link.markdown and link.target.startswith("/"):
         # A site path such as "/blog/post/": a page's permalink, as the Digital Garden plugin writes them.
-        other = by_path.get(link.target.strip("/") + "/" if link.target.strip("/") else "")
+        other = ctx.by_path.get(link.target.strip("/") + "/" if link.target.strip("/") else "")
         if other is not None:
             return Target("note", other.path, _fragment(link, other.note, note, report), other.note.rel)
-    match = index.resolve(link.target, note.rel, link.markdown)
+    match = ctx.index.resolve(link.target, note.rel, link.markdown)
     if match.rel is None and link.kind == "link":
-        listing = _listing_target(link, note, tags, folders)
+        listing = _listing_target(link, note, ctx.tags, ctx.folders)
         if listing is not None:
             return listing
     if match.rel is None:
         what = "embed" if link.kind in ("embed", "image") else "link"
         label = f"[[{link.target}]]" if not link.markdown else f"'{link.target}'"
         report.warning(note.rel, link.line, f"broken {what}: {label} matches no file in the vault",
-                       hint=did_you_mean(link.target.rsplit("/", 1)[-1].removesuffix(".md"),
-                                         [r.rsplit("/", 1)[-1].removesuffix(".md") for r in all_rels]),
+                       hint=did_you_mean(link.target.rsplit("/", 1)[-1].removesuffix(".md"), ctx.stems),
                        code="broken-link")
         return Target("missing")
     if match.candidates:
@@ -199,15 +260,14 @@ def _resolve_link(link: Link, page: Page, index: LinkIndex, by_rel: dict[str, Pa
                        hint="write the folder too, e.g. [[" + match.rel.removesuffix(".md") + "]]",
                        code="ambiguous-link")
     rel = match.rel
-    if rel in all_rels:
-        target_page = by_rel.get(rel)
+    if rel in ctx.all_rels:
+        target_page = ctx.by_rel.get(rel)
         if target_page is None:
             report.warning(note.rel, link.line, f"link to [[{link.target}]], which is not published; "
                            "shown as plain text", code="unpublished-link")
             return Target("missing", rel="")
         return Target("note", target_page.path, _fragment(link, target_page.note, note, report), rel)
-    files[rel] = slugify_file(rel)
-    return Target("file", files[rel], "", rel)
+    return Target("file", slugify_file(rel), "", rel)
 
 
 def _listing_target(link: Link, note: Note, tags: dict[str, Tag], folders: dict[str, list[Page]]) -> Target | None:
