@@ -83,8 +83,12 @@ def relative_url(from_page: str, to: str) -> str:
         depth = from_page.count("/")
     else:
         depth = posixpath.dirname(from_page).count("/") + bool(posixpath.dirname(from_page))
-    url = "../" * depth + to
-    return quote(url, safe="/#%:@!$&'()*+,;=-._~") or "./"
+    return ("../" * depth + _quoted(to)) or "./"
+
+
+@lru_cache(maxsize=65536)
+def _quoted(path: str) -> str:
+    return quote(path, safe="/#%:@!$&'()*+,;=-._~")
 
 
 def root_url(from_page: str) -> str:

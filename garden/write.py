@@ -134,10 +134,12 @@ class Output:
                 staged = Path(root) / name
                 rel = staged.relative_to(self.staging).as_posix()
                 final = self.out / rel
-                final.parent.mkdir(parents=True, exist_ok=True)
-                if final.is_dir() and not final.is_symlink():
+                self._mkdir(final.parent)
+                try:
+                    os.replace(staged, final)
+                except IsADirectoryError:  # a folder where the new site has a file
                     shutil.rmtree(final)
-                os.replace(staged, final)
+                    os.replace(staged, final)
                 moved.append(rel)
         gone = sorted(set(self.old) - set(self.new))
         for rel in gone:

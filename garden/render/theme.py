@@ -40,6 +40,7 @@ class Theme:
         self.env.filters["date"] = lambda iso: format_date(iso, cfg.dates.format)
         self.statics = self._statics()
         self._versions: dict[str, str] = {}
+        self._templates: dict[str, jinja2.Template] = {}
         self.fingerprint = self._fingerprint()
 
     @staticmethod
@@ -102,9 +103,15 @@ class Theme:
             self._versions[name] = hashlib.sha256(self._bytes(content)).hexdigest()[:10] if content else ""
         return self._versions[name]
 
+    def template(self, name: str) -> jinja2.Template:
+        found = self._templates.get(name)
+        if found is None:
+            found = self._templates[name] = self.env.get_template(name)
+        return found
+
     def render(self, template: str, **context) -> str:
         try:
-            return self.env.get_template(template).render(**context)
+            return self.template(template).render(**context)
         except jinja2.TemplateError as exc:
             path, line = _template_frame(exc, template)
             raise GardenError(f"template error: {exc}", path, line) from None
