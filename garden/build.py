@@ -32,7 +32,9 @@ class BuildResult:
 
 
 def build(cfg: Config, *, force: bool = False, progress: Progress | None = None,
-          use_cache: bool = True) -> BuildResult:
+          use_cache: bool = True, session: dict | None = None) -> BuildResult:
+    """Build the site. `session`, a dict kept between calls, holds the cache in memory
+    (see cache.Cache) so a long-running process rebuilds without reloading it."""
     started = time.perf_counter()
     progress = progress or Progress(enabled=False)
     report = Report()
@@ -46,7 +48,7 @@ def build(cfg: Config, *, force: bool = False, progress: Progress | None = None,
 
     check_output(cfg.out, cfg.vault, force)
     theme = Theme(cfg)
-    cache = Cache(cfg.cache_dir, fingerprint(cfg), enabled=use_cache)
+    cache = Cache(cfg.cache_dir, fingerprint(cfg), enabled=use_cache, session=session)
     index = cache.load_index()
     with stage("load"):
         vault = load(cfg.vault, skip=[cfg.out, cfg.cache_dir], ignore=cfg.ignore, report=report,

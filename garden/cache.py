@@ -85,11 +85,15 @@ class Bodies:
 
 
 class Cache:
-    def __init__(self, folder: Path, key: str, enabled: bool = True):
+    """The cache on disk; with a `session` dict (kept by a long-running `garden serve`) the
+    last build's index and state also stay in memory, and reach the disk only on `flush`."""
+
+    def __init__(self, folder: Path, key: str, enabled: bool = True, session: dict | None = None):
         self.enabled = enabled
         self.root = folder
         self.folder = folder / f"{key}-{code_version()}"
         self.bodies = Bodies(self.folder / "bodies" if enabled else None)
+        self.session = session if enabled else None
 
     def _read(self, name: str, kind):
         if not self.enabled:
@@ -101,11 +105,16 @@ class Cache:
         except Exception:  # missing, corrupt or from another version: only a slower build
             return kind()
 
+    def _kept(self, name: str):
+        if self.session is not None and self.session.get("folder") == self.folder:
+            return self.session.get(name)
+        return None
+
     def load_index(self) -> Index:
-        return self._read("index.pickle", Index)
+        return self._kept("index") or self._read("index.pickle", Index)
 
     def load_state(self) -> State:
-        return self._read("state.pickle", State)
+        return self._kept("state") or self._read("state.pickle", State)
 
     def prepare(self) -> None:
         """Create this key's folder and drop those of other configs or versions."""
@@ -126,6 +135,17 @@ class Cache:
     def save(self, index: Index, state: State) -> None:
         if not self.enabled:
             return
+        if self.session is not None:
+            self.session.update(folder=self.folder, index=index, state=state)
+            return
+        self._write(index, state)
+
+    def flush(self) -> None:
+        """Write what a session kept in memory to disk (when `garden serve` stops)."""
+        if self.session is not None and self.session.get("folder") == self.folder:
+            self._write(self.session["index"], self.session["state"])
+
+    def _write(self, index: Index, state: State) -> None:
         try:
             (self.folder / "index.pickle").unlink(missing_ok=True)  # never an index without its state
             for name, value in (("state.pickle", state), ("index.pickle", index)):

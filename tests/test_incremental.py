@@ -87,3 +87,23 @@ def test_an_edit_rewrites_only_the_pages_it_affects(tmp_path):
     assert "notes/gamma/index.html" in rewritten
     assert not any(r.startswith("more/") for r in rewritten)
     assert result.changed <= 4
+
+
+def test_a_session_keeps_the_cache_in_memory_and_equals_cold_builds(tmp_path):
+    """What `garden serve` does: many builds in one process, the cache kept between them."""
+    vault, out = tmp_path / "vault", tmp_path / "out"
+    write_files(vault, BASE)
+    cfg = load_config(vault, out=out)
+    session: dict = {}
+    build(cfg, session=session)
+    for change in ("body of a linked note", "a renamed note", "a note that fixes a broken link"):
+        edit(vault, EDITS[change])
+        build(cfg, session=session)
+        cold = tmp_path / f"cold-{len(change)}"
+        built(vault, cold, use_cache=False)
+        assert snapshot(out) == snapshot(cold), change
+    assert not any((cfg.cache_dir).rglob("state.pickle"))  # nothing reached the disk yet
+    from garden.cache import Cache
+    from garden.config import fingerprint
+    Cache(cfg.cache_dir, fingerprint(cfg), session=session).flush()
+    assert any((cfg.cache_dir).rglob("state.pickle"))
