@@ -4,21 +4,6 @@ section or a block)."""
 from __future__ import annotations
 
 from markdown_it import MarkdownIt
-from mdit_py_plugins.footnote import footnote_plugin
-from mdit_py_plugins.gfm_autolink import gfm_autolink_plugin
-
-from .blockids import blockids_plugin
-from .callouts import callouts_plugin
-from .code import code_plugin
-from .comments import comments_plugin
-from .headings import headings_plugin
-from .highlight import highlight_plugin
-from .links import links_plugin
-from .math import math_plugin
-from .mermaid import mermaid_plugin
-from .tags import tags_plugin
-from .tasks import tasks_plugin
-from .wikilinks import wikilinks_plugin
 
 
 def _inline_with_lines(state) -> None:
@@ -33,6 +18,24 @@ def _inline_with_lines(state) -> None:
 
 
 def create_markdown() -> MarkdownIt:
+    # The plugins (and Pygments, latex2mathml behind them) are imported here, on the first
+    # note parsed: a rebuild that parses nothing never pays for them.
+    from mdit_py_plugins.footnote import footnote_plugin
+    from mdit_py_plugins.gfm_autolink import gfm_autolink_plugin
+
+    from .blockids import blockids_plugin
+    from .callouts import callouts_plugin
+    from .code import code_plugin
+    from .comments import comments_plugin
+    from .headings import headings_plugin
+    from .highlight import highlight_plugin
+    from .links import links_plugin
+    from .math import math_plugin
+    from .mermaid import mermaid_plugin
+    from .tags import tags_plugin
+    from .tasks import tasks_plugin
+    from .wikilinks import wikilinks_plugin
+
     md = MarkdownIt("commonmark", {"html": True, "typographer": False})
     md.enable(["table", "strikethrough"])
     md.core.ruler.at("inline", _inline_with_lines)
