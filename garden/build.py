@@ -36,11 +36,7 @@ def build(cfg: Config, *, force: bool = False, progress: Progress | None = None,
     check_output(cfg.out, cfg.vault, force)
     theme = Theme(cfg)
 
-    vault = load(cfg.vault, skip=[cfg.out, cfg.cache_dir], ignore=cfg.ignore, report=report)
-    notes = parse_all(vault.sources, cfg, progress, use_cache)
-    for note in notes:
-        report.extend(note.diagnostics)
-    garden = resolve(notes, list(vault.attachments), cfg, report)
+    garden, notes = read_garden(cfg, report, progress, use_cache)
     if not garden.pages:
         raise GardenError(nothing_published(cfg, len(notes)), str(cfg.vault))
 
@@ -54,6 +50,18 @@ def build(cfg: Config, *, force: bool = False, progress: Progress | None = None,
         raise
     return BuildResult(len(notes), len(garden.pages), len(output.new), output.changed, report,
                        time.perf_counter() - started, garden)
+
+
+def read_garden(cfg: Config, report: Report, progress: Progress | None = None,
+                use_cache: bool = True) -> tuple[Garden, list]:
+    """load -> parse -> resolve: the garden as it will be published, its problems added to
+    `report`. Shared by `garden build` and `garden check`; writes nothing but the parse cache."""
+    progress = progress or Progress(enabled=False)
+    vault = load(cfg.vault, skip=[cfg.out, cfg.cache_dir], ignore=cfg.ignore, report=report)
+    notes = parse_all(vault.sources, cfg, progress, use_cache)
+    for note in notes:
+        report.extend(note.diagnostics)
+    return resolve(notes, list(vault.attachments), cfg, report), notes
 
 
 def parse_all(sources, cfg: Config, progress: Progress, use_cache: bool):
