@@ -8,13 +8,14 @@ builds can never disagree with cold ones.
 from __future__ import annotations
 
 import posixpath
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..config import Config
 from ..diagnostics import Report, did_you_mean
 from ..markdown.headings import heading_slug
 from ..model import Link, Note
 from ..paths import slugify_file, slugify_path, slugify_segment
+from .embeds import embed_cycles
 from .links import LinkIndex
 
 HOME_TAG = "gardenentry"
@@ -40,6 +41,7 @@ class Target:
     path: str = ""  # site path (page, attachment or tag page)
     fragment: str = ""  # element id on the target page
     rel: str = ""  # vault path of the target note or file
+    cycle: bool = False  # an embed that would contain itself: shown as a link (see embeds.py)
 
 
 @dataclass
@@ -146,12 +148,23 @@ def resolve(notes: list[Note], attachments: list[str], cfg: Config, report: Repo
         targets[page.note.rel] = resolved
     for rel in backlinks:
         backlinks[rel].sort(key=lambda p: (p.title.lower(), p.path))
+    _mark_embed_cycles(pages, by_rel, targets, report)
 
     for path, rel in _file_collisions(files, claimed):
         report.error(rel, 0, f"attachment would be written to '{path}', which another file or page uses",
                      code="permalink")
 
     return Garden(cfg, pages, by_rel, home, targets, backlinks, tags, files, folders)
+
+
+def _mark_embed_cycles(pages: list[Page], by_rel: dict[str, Page], targets: dict[str, list[Target]],
+                       report: Report) -> None:
+    for (rel, i), cycle in sorted(embed_cycles(pages, targets).items()):
+        link = by_rel[rel].note.links[i]
+        targets[rel][i] = replace(targets[rel][i], cycle=True)
+        shown = " → ".join(r + (f"#{f}" if f else "") for r, f in cycle)
+        report.warning(rel, link.line, f"embed of [[{link.target}]] contains itself ({shown}); "
+                       "it becomes a link where it would repeat", code="embed-cycle")
 
 
 def _tree_path(note: Note) -> str:
