@@ -75,7 +75,7 @@ def parse_note(source: Source, cfg: Config) -> Note:
             note.published = False
             note.diagnostics.append(Diagnostic(source.rel, _meta_line(source.text, "permalink"), ERROR,
                                                f"unsafe permalink '{raw_permalink}': {exc}; the note is skipped",
-                                               code="permalink"))
+                                               code="unsafe-permalink"))
             return note
 
     md = _markdown()

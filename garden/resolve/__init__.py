@@ -8,6 +8,7 @@ builds can never disagree with cold ones.
 from __future__ import annotations
 
 import posixpath
+import re
 from dataclasses import dataclass, field, replace
 
 from ..config import Config
@@ -19,6 +20,7 @@ from .embeds import embed_cycles
 from .links import LinkIndex
 
 HOME_TAG = "gardenentry"
+_ATTACHMENT = re.compile(r"\.(?!md$)[a-z0-9]*[a-z][a-z0-9]*$", re.I)  # "img.png", not "Note.md" or "v1.2"
 RESERVED = ("static/", "404.html")  # tags/ pages may take an intro note, see `listing_of`
 
 
@@ -111,16 +113,16 @@ def resolve(notes: list[Note], attachments: list[str], cfg: Config, report: Repo
             path = note.permalink
         else:
             path = slugify_path(tree)
-        problem = ""
+        problem, code = "", "reserved-permalink"
         if path in claimed:
-            problem = f"permalink '/{path}' is also claimed by {claimed[path]}"
+            problem, code = f"permalink '/{path}' is also claimed by {claimed[path]}", "duplicate-permalink"
         elif path == "" and note.rel != home_rel:
             problem = f"permalink '/' is the home page, which is {home_rel or 'generated'}"
         elif any(path == r or path.startswith(r) for r in RESERVED):
             problem = f"permalink '/{path}' is reserved for the site's own pages"
         if problem:
             report.error(note.rel, 0, problem + "; this note is skipped",
-                         hint="give one of them another permalink", code="permalink")
+                         hint="give one of them another permalink", code=code)
             continue
         claimed[path] = note.rel
         pages.append(Page(note, path, tree))
@@ -152,7 +154,7 @@ def resolve(notes: list[Note], attachments: list[str], cfg: Config, report: Repo
 
     for path, rel in _file_collisions(files, claimed):
         report.error(rel, 0, f"attachment would be written to '{path}', which another file or page uses",
-                     code="permalink")
+                     code="duplicate-permalink")
 
     return Garden(cfg, pages, by_rel, home, targets, backlinks, tags, files, folders)
 
@@ -195,10 +197,13 @@ def _resolve_link(link: Link, page: Page, index: LinkIndex, by_rel: dict[str, Pa
     if match.rel is None:
         what = "embed" if link.kind in ("embed", "image") else "link"
         label = f"[[{link.target}]]" if not link.markdown else f"'{link.target}'"
-        report.warning(note.rel, link.line, f"broken {what}: {label} matches no file in the vault",
+        problem, code = f"broken {what}", f"broken-{what}"
+        if _ATTACHMENT.search(link.target):
+            problem, code = "missing attachment", "missing-attachment"
+        report.warning(note.rel, link.line, f"{problem}: {label} matches no file in the vault",
                        hint=did_you_mean(link.target.rsplit("/", 1)[-1].removesuffix(".md"),
                                          [r.rsplit("/", 1)[-1].removesuffix(".md") for r in all_rels]),
-                       code="broken-link")
+                       code=code)
         return Target("missing")
     if match.candidates:
         report.warning(note.rel, link.line,
