@@ -102,10 +102,11 @@ def resolve(notes: list[Note], attachments: list[str], cfg: Config, report: Repo
     if len([c for c in candidates if c[0] == 1]) > 1:
         report.warning(candidates[1][1], 0, f"several notes are marked dg-home; using {home_rel}", code="home")
 
-    # Where each note is written; two notes may not claim one path.
+    # Where each note is written; two notes may not claim one path. The home page comes
+    # first, then notes with a permalink of their own: one written out wins over a slug.
     pages: list[Page] = []
     claimed: dict[str, str] = {}
-    for note in published:
+    for note in sorted(published, key=lambda n: (n.rel != home_rel, n.permalink is None, n.rel)):
         tree = _tree_path(note)
         if note.rel == home_rel:
             path = ""
@@ -126,6 +127,7 @@ def resolve(notes: list[Note], attachments: list[str], cfg: Config, report: Repo
             continue
         claimed[path] = note.rel
         pages.append(Page(note, path, tree))
+    pages.sort(key=lambda p: p.note.rel)
     by_rel = {p.note.rel: p for p in pages}
     by_path = {p.path: p for p in pages}
     home = by_rel.get(home_rel) if home_rel else None
