@@ -8,6 +8,7 @@
 """
 from __future__ import annotations
 
+import hashlib
 import posixpath
 import re
 import unicodedata
@@ -25,11 +26,24 @@ def slugify_segment(text: str) -> str:
     return text
 
 
+_UNSAFE = re.compile(r'[\x00-\x20\x7f"#%&\'*/:<>?\\^`{|}]+')
+
+
+def path_segment(text: str) -> str:
+    """The slug of a file or folder name, never empty: a name with no letter or digit
+    ("🌱", "✨ ✨") keeps its own characters instead, so two such names never share a page
+    (and never become the home page)."""
+    slug = slugify_segment(text)
+    if slug:
+        return slug
+    kept = _UNSAFE.sub("-", unicodedata.normalize("NFC", text)).strip("-.")
+    return kept or "_" + hashlib.blake2b(text.encode(), digest_size=4).hexdigest()
+
+
 def slugify_path(vault_path: str) -> str:
     """'Folder/My Note.md' -> 'folder/my-note/' (the site path of the note's page)."""
     stem = vault_path[:-3] if vault_path.lower().endswith(".md") else vault_path
-    parts = [slugify_segment(p) for p in stem.split("/")]
-    parts = [p for p in parts if p]
+    parts = [path_segment(p) for p in stem.split("/") if p]
     return "/".join(parts) + "/" if parts else ""
 
 
@@ -37,8 +51,8 @@ def slugify_file(vault_path: str) -> str:
     """An attachment keeps its extension: 'Images/My Photo.PNG' -> 'images/my-photo.png'."""
     folder, name = posixpath.split(vault_path)
     stem, ext = posixpath.splitext(name)
-    parts = [slugify_segment(p) for p in folder.split("/") if p] + [slugify_segment(stem) or "file"]
-    return "/".join(p for p in parts if p) + ext.lower()
+    parts = [path_segment(p) for p in folder.split("/") if p] + [path_segment(stem) if stem else "file"]
+    return "/".join(parts) + ext.lower()
 
 
 class UnsafePermalink(ValueError):

@@ -15,7 +15,7 @@ from ..config import Config
 from ..diagnostics import Report, did_you_mean
 from ..markdown.headings import heading_slug
 from ..model import Link, Note
-from ..paths import slugify_file, slugify_path, slugify_segment
+from ..paths import path_segment, slugify_file, slugify_path
 from .embeds import embed_cycles
 from .links import LinkIndex
 
@@ -77,7 +77,7 @@ class Garden:
 
 
 def tag_path(tag: str) -> str:
-    return "tags/" + "/".join(slugify_segment(p) or "_" for p in tag.split("/")) + "/"
+    return "tags/" + "/".join(path_segment(p) for p in tag.split("/") if p) + "/"
 
 
 def _is_home(note: Note) -> int:
