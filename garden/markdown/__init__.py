@@ -11,6 +11,7 @@ from .blockids import blockids_plugin
 from .comments import comments_plugin
 from .headings import headings_plugin
 from .links import links_plugin
+from .nesting import nesting_plugin
 from .tags import tags_plugin
 from .wikilinks import wikilinks_plugin
 
@@ -33,6 +34,7 @@ def create_markdown() -> MarkdownIt:
     for plugin in (comments_plugin, wikilinks_plugin, tags_plugin, gfm_autolink_plugin,
                    footnote_plugin, headings_plugin, blockids_plugin, links_plugin):
         md.use(plugin)
+    md.use(nesting_plugin)
     return md
 
 
