@@ -12,7 +12,7 @@ import hashlib
 import posixpath
 import re
 import unicodedata
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 _SLUG_DROP = re.compile(r"[^\w\s/.-]", re.UNICODE)
 
@@ -26,18 +26,21 @@ def slugify_segment(text: str) -> str:
     return text
 
 
+MAX_SEGMENT = 200  # bytes in one folder or file name of the site, well under every file system's limit
 _UNSAFE = re.compile(r'[\x00-\x20\x7f"#%&\'*/:<>?\\^`{|}]+')
 
 
 def path_segment(text: str) -> str:
     """The slug of a file or folder name, never empty: a name with no letter or digit
     ("🌱", "✨ ✨") keeps its own characters instead, so two such names never share a page
-    (and never become the home page)."""
-    slug = slugify_segment(text)
-    if slug:
-        return slug
-    kept = _UNSAFE.sub("-", unicodedata.normalize("NFC", text)).strip("-.")
-    return kept or "_" + hashlib.blake2b(text.encode(), digest_size=4).hexdigest()
+    (and never become the home page). A very long slug is cut and made unique by a digest."""
+    slug = slugify_segment(text) or _UNSAFE.sub("-", unicodedata.normalize("NFC", text)).strip("-.")
+    digest = hashlib.blake2b(text.encode(), digest_size=4).hexdigest()
+    if not slug:
+        return "_" + digest
+    if len(slug.encode()) > MAX_SEGMENT:  # file systems refuse names over 255 bytes
+        slug = slug.encode()[:MAX_SEGMENT - 9].decode(errors="ignore").rstrip("-") + "-" + digest
+    return slug
 
 
 def slugify_path(vault_path: str) -> str:
@@ -62,18 +65,23 @@ class UnsafePermalink(ValueError):
 def normalize_permalink(value: str) -> str:
     """A user permalink ("/blog/post", "blog/post/") -> site path "blog/post/".
 
-    Refuses anything that could leave the site: "..", absolute URLs, backslashes,
-    control characters.
+    Refuses anything that could leave the site or hide in it: "..", absolute URLs,
+    backslashes, control characters, names starting with "." (also when
+    percent-encoded: a browser reads "%2e%2e" as "..").
     """
     value = value.strip()
     if re.match(r"^[a-z][a-z0-9+.-]*:", value, re.I) or value.startswith("//"):
         raise UnsafePermalink("a permalink must be a path, not a URL")
+    value = unquote(value.split("?")[0].split("#")[0])
     if "\\" in value or any(ord(c) < 32 or ord(c) == 127 for c in value):
         raise UnsafePermalink("a permalink may not contain backslashes or control characters")
-    value = value.split("?")[0].split("#")[0]
     parts = [p for p in value.split("/") if p not in ("", ".")]
     if any(p == ".." for p in parts):
         raise UnsafePermalink("a permalink may not contain '..'")
+    if any(p.startswith(".") for p in parts):
+        raise UnsafePermalink("a part of a permalink may not start with '.'")
+    if any(len(p.encode()) > MAX_SEGMENT for p in parts):
+        raise UnsafePermalink(f"a part of a permalink may be at most {MAX_SEGMENT} bytes long")
     if parts and parts[-1].lower().endswith((".html", ".htm")):
         parts[-1] = parts[-1].rsplit(".", 1)[0]
         if parts[-1] == "index":

@@ -107,7 +107,7 @@ def resolve(notes: list[Note], attachments: list[str], cfg: Config, report: Repo
     pages: list[Page] = []
     claimed: dict[str, str] = {}
     for note in sorted(published, key=lambda n: (n.rel != home_rel, n.permalink is None, n.rel)):
-        tree = _tree_path(note)
+        tree = _tree_path(note, report)
         if note.rel == home_rel:
             path = ""
         elif note.permalink is not None:
@@ -171,12 +171,14 @@ def _mark_embed_cycles(pages: list[Page], by_rel: dict[str, Page], targets: dict
                        "it becomes a link where it would repeat", code="embed-cycle")
 
 
-def _tree_path(note: Note) -> str:
+def _tree_path(note: Note, report: Report) -> str:
     override = note.meta.get("dg-path") or note.meta.get("dgPath")
     if isinstance(override, str) and override.strip().strip("/"):
         tree = posixpath.normpath(override.strip().strip("/"))
         if not tree.startswith(".."):
             return tree if tree.lower().endswith(".md") else tree + ".md"
+        report.warning(note.rel, 0, f"dg-path '{override}' leaves the vault; the note stays at {note.rel}",
+                       code="unsafe-permalink")
     return note.rel
 
 
