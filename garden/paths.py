@@ -50,6 +50,15 @@ def slugify_path(vault_path: str) -> str:
     return "/".join(parts) + "/" if parts else ""
 
 
+_FILE_EXTENSION = re.compile(r"\.(?!md$)[a-z0-9]*[a-z][a-z0-9]*$", re.I)
+
+
+def names_a_file(target: str) -> bool:
+    """Whether a link target names an attachment ("img.png", "a/b.PDF"), not a note
+    ("Note", "Note.md", "Version 1.2")."""
+    return bool(_FILE_EXTENSION.search(target))
+
+
 def slugify_file(vault_path: str) -> str:
     """An attachment keeps its extension: 'Images/My Photo.PNG' -> 'images/my-photo.png'."""
     folder, name = posixpath.split(vault_path)

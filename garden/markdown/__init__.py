@@ -9,6 +9,7 @@ from mdit_py_plugins.gfm_autolink import gfm_autolink_plugin
 
 from .blockids import blockids_plugin
 from .comments import comments_plugin
+from .embed_blocks import embed_blocks_plugin
 from .headings import headings_plugin
 from .links import links_plugin
 from .nesting import nesting_plugin
@@ -35,6 +36,7 @@ def create_markdown() -> MarkdownIt:
                    footnote_plugin, headings_plugin, blockids_plugin, links_plugin):
         md.use(plugin)
     md.use(nesting_plugin)
+    md.use(embed_blocks_plugin)
     return md
 
 

@@ -8,19 +8,17 @@ builds can never disagree with cold ones.
 from __future__ import annotations
 
 import posixpath
-import re
 from dataclasses import dataclass, field, replace
 
 from ..config import Config
 from ..diagnostics import Report, did_you_mean
 from ..markdown.headings import heading_slug
 from ..model import Link, Note
-from ..paths import path_segment, slugify_file, slugify_path
+from ..paths import names_a_file, path_segment, slugify_file, slugify_path
 from .embeds import embed_cycles
 from .links import LinkIndex
 
 HOME_TAG = "gardenentry"
-_ATTACHMENT = re.compile(r"\.(?!md$)[a-z0-9]*[a-z][a-z0-9]*$", re.I)  # "img.png", not "Note.md" or "v1.2"
 RESERVED = ("static/", "404.html")  # tags/ pages may take an intro note, see `listing_of`
 
 
@@ -202,7 +200,7 @@ def _resolve_link(link: Link, page: Page, index: LinkIndex, by_rel: dict[str, Pa
         what = "embed" if link.kind in ("embed", "image") else "link"
         label = f"[[{link.target}]]" if not link.markdown else f"'{link.target}'"
         problem, code = f"broken {what}", f"broken-{what}"
-        if _ATTACHMENT.search(link.target):
+        if names_a_file(link.target):
             problem, code = "missing attachment", "missing-attachment"
         report.warning(note.rel, link.line, f"{problem}: {label} matches no file in the vault",
                        hint=did_you_mean(link.target.rsplit("/", 1)[-1].removesuffix(".md"),
