@@ -122,10 +122,21 @@ class Filler:
         if target.fragment:
             start, end = source.sections.get(target.fragment, (0, len(html)))
             html = html[start:end]
-        inner = self.fill(html, source, shown + (node,))
+        inner = self.fill(_borrowed(html, self.url(page.path)), source, shown + (node,))
         return (f'<div class="embed" data-embed="{escape(page.path)}">'
                 f'<div class="embed-title"><a class="internal" href="{href}">{title}</a></div>'
                 f'<div class="embed-body">{inner}</div></div>')
+
+
+_ID = re.compile(r' id="[^"]*"')
+_LOCAL_HREF = re.compile(r' href="#')
+
+
+def _borrowed(html: str, page_url: str) -> str:
+    """Another note's HTML, shown inside this page: its ids would clash with this page's
+    own (the same heading, the same note embedded twice), so they are dropped, and its
+    `#anchor` links lead to the note's own page, where those ids are."""
+    return _LOCAL_HREF.sub(f' href="{escape(page_url)}#', _ID.sub("", html))
 
 
 def _quote_id(fragment: str) -> str:
