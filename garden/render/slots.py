@@ -104,7 +104,7 @@ class Filler:
             return f'<video controls preload="metadata" src="{src}"{size}><a href="{src}">{escape(name)}</a></video>'
         if ext == ".pdf":
             height = size or ' height="600"'
-            return (f'<object class="pdf-embed" data="{src}" type="application/pdf" width="100%"{height}>'
+            return (f'<object class="pdf-embed" data="{src}" type="application/pdf"{height}>'
                     f'<a href="{src}">{escape(name)}</a></object>')
         return f'<a class="internal file" href="{src}">{escape(alt or name)}</a>'
 
@@ -141,4 +141,4 @@ def _borrowed(html: str, page_url: str) -> str:
 
 def _quote_id(fragment: str) -> str:
     from urllib.parse import quote
-    return quote(fragment, safe="^-._~!$&'()*+,;=:@")
+    return quote(fragment, safe="-._~!$&'()*+,;=:@")  # "^" (block ids) is not allowed unencoded
