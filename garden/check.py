@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import replace
 
 from .cli import add_source_arguments, relative
 from .diagnostics import ERROR, WARNING, Diagnostic, GardenError, Report
@@ -45,7 +46,7 @@ def run(args) -> int:
     except GardenError as exc:  # the garden cannot be read at all (bad garden.toml, ...)
         if args.format != "json":
             raise
-        report.add(exc.diagnostic)
+        report.add(replace(exc.diagnostic, code=exc.diagnostic.code or "garden"))
     else:
         notes, pages = len(parsed), len(garden.pages)
         if not garden.pages:

@@ -157,6 +157,7 @@ def test_unreadable_garden_is_reported_in_either_format(tmp_path):
     report = json.loads(r.stdout)
     assert r.returncode == 1 and report["ok"] is False and report["errors"] == 1
     assert report["diagnostics"][0]["message"] == "unknown setting 'titel'"
+    assert report["diagnostics"][0]["code"] == "garden"
 
 
 def test_nothing_published_is_an_error(tmp_path):
