@@ -28,9 +28,9 @@ SECRET = "PRIVATESENTINEL"
 COMMENT = "COMMENTSENTINEL"
 PUBLISH = "---\n{meta}\n---\n"
 
-settings.register_profile("garden", deadline=None, max_examples=40,
-                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-settings.load_profile("garden")
+# Per test, not a global profile, so other test files keep their own settings.
+MODEST = settings(deadline=None, max_examples=40,
+                  suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
 def inline(names):
@@ -106,6 +106,7 @@ def site_files(out: Path) -> dict[str, bytes]:
             if p.is_file() and p.name != ".garden-manifest.json"}
 
 
+@MODEST
 @given(vaults())
 def test_every_build_is_whole_well_formed_linked_and_private(files):
     with tempfile.TemporaryDirectory() as tmp:
@@ -131,7 +132,7 @@ MUTATIONS = st.lists(st.tuples(st.sampled_from(["edit", "add", "delete", "flip",
                                st.integers(0, 50)), min_size=1, max_size=4)
 
 
-@settings(max_examples=25)
+@settings(MODEST, max_examples=25)
 @given(vaults(), MUTATIONS)
 def test_incremental_rebuild_equals_a_cold_build(files, mutations):
     with tempfile.TemporaryDirectory() as tmp:
