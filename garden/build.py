@@ -51,20 +51,15 @@ def build(cfg: Config, *, force: bool = False, progress: Progress | None = None,
     cache = Cache(cfg.cache_dir, fingerprint(cfg), enabled=use_cache, session=session)
     index = cache.load_index()
     with stage("load"):
-        vault = load(cfg.vault, skip=[cfg.out, cfg.cache_dir], ignore=cfg.ignore, report=report,
-                     known=index.files, mounts=cfg.mount_folders())
+        vault = load_vault(cfg, report, index)
     inputs = input_fingerprint(cfg, theme, vault)
     if use_cache and inputs == index.inputs and (current := Output(cfg.out)).intact():
         report.extend(index.diagnostics)  # nothing changed since the last build: the site is current
         pages = sum(1 for f in current.old if f.endswith("index.html"))
         return BuildResult(len(vault.sources), pages, len(current.old), 0, report,
                            time.perf_counter() - started, None, timings)
-    state = cache.load_state()
-    cache.prepare()
     with stage("parse"):
-        notes = parse_all(vault.sources, cfg, state, cache.bodies, progress)
-    for note in notes:
-        report.extend(note.diagnostics)
+        notes, state = parse_vault(cfg, vault, cache, report, progress)
     with stage("resolve"):
         garden = resolve(notes, list(vault.attachments), cfg, report, state.resolutions)
     if not garden.pages:
@@ -81,10 +76,43 @@ def build(cfg: Config, *, force: bool = False, progress: Progress | None = None,
     except BaseException:
         output.abort()
         raise
-    cache.save(Index({s.rel: (s.size, s.mtime_ns, s.digest) for s in vault.sources}, inputs, report.items),
-               State({n.rel: n for n in notes}, rendered, garden.resolutions))
+    cache.save(Index(file_stats(vault), inputs, report.items), State({n.rel: n for n in notes}, rendered,
+                                                                     garden.resolutions))
     return BuildResult(len(notes), len(garden.pages), len(output.new), output.changed, report,
                        time.perf_counter() - started, garden, timings)
+
+
+def read_garden(cfg: Config, report: Report, progress: Progress | None = None,
+                use_cache: bool = True) -> tuple[Garden, list]:
+    """load -> parse -> resolve: the garden as it will be published, its problems added to
+    `report`. What `garden check` runs; writes nothing but the parse cache."""
+    cache = Cache(cfg.cache_dir, fingerprint(cfg), enabled=use_cache)
+    vault = load_vault(cfg, report, cache.load_index())
+    notes, state = parse_vault(cfg, vault, cache, report, progress or Progress(enabled=False))
+    garden = resolve(notes, list(vault.attachments), cfg, report, state.resolutions)
+    garden.bodies = cache.bodies
+    # No input fingerprint: the site was not built, so the next build must not skip its work.
+    cache.save(Index(file_stats(vault), "", []), State({n.rel: n for n in notes}, state.pages, garden.resolutions))
+    return garden, notes
+
+
+def load_vault(cfg: Config, report: Report, index: Index):
+    return load(cfg.vault, skip=[cfg.out, cfg.cache_dir], ignore=cfg.ignore, report=report,
+                known=index.files, mounts=cfg.mount_folders())
+
+
+def parse_vault(cfg: Config, vault, cache: Cache, report: Report, progress: Progress):
+    """Every note of the vault, parsed or taken from the cache; the cache's last state."""
+    state = cache.load_state()
+    cache.prepare()
+    notes = parse_all(vault.sources, cfg, state, cache.bodies, progress)
+    for note in notes:
+        report.extend(note.diagnostics)
+    return notes, state
+
+
+def file_stats(vault) -> dict[str, tuple[int, int, str]]:
+    return {s.rel: (s.size, s.mtime_ns, s.digest) for s in vault.sources}
 
 
 def input_fingerprint(cfg: Config, theme: Theme, vault) -> str:

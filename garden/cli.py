@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 import traceback
 from pathlib import Path
@@ -127,13 +128,42 @@ def main(argv=None) -> int:
     except KeyboardInterrupt:
         sys.stderr.write("garden: interrupted\n")
         return 130
+    except BrokenPipeError:  # `garden check | head`: the reader left; not an error of ours
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    except OSError as exc:  # the machine said no (disk full, permission denied, name too long)
+        if os.environ.get("GARDEN_DEBUG"):
+            raise
+        where = f"{exc.filename}: " if exc.filename else ""
+        sys.stderr.write(f"garden: error: {where}{exc.strerror or exc}\n")
+        return 1
     except Exception as exc:  # an internal error: a short report, never a traceback wall
         if os.environ.get("GARDEN_DEBUG"):
             raise
-        frame = traceback.extract_tb(exc.__traceback__)[-1]
         sys.stderr.write(
-            f"garden: internal error: {type(exc).__name__}: {exc}\n"
-            f"  at {Path(frame.filename).name}:{frame.lineno} in {frame.name}\n"
+            f"garden: internal error: {type(exc).__name__}: {_first_line(exc)}\n"
+            f"  at {_where(exc)}\n"
             f"This is a bug in garden, not in your notes. Please report it at {ISSUES_URL}\n"
             "with the command you ran; run again with GARDEN_DEBUG=1 to see the full traceback.\n")
         return 3
+
+
+def _first_line(exc: BaseException, limit: int = 300) -> str:
+    text = str(exc).strip().split("\n", 1)[0]
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _where(exc: BaseException) -> str:
+    """The innermost line of garden's own code the error came from, even from a worker process
+    (whose traceback arrives as text in the exception's cause)."""
+    package = Path(__file__).resolve().parent
+    frames = [(f.filename, f.lineno, f.name) for f in traceback.extract_tb(exc.__traceback__)]
+    remote = exc.__cause__
+    if remote is not None and type(remote).__name__ == "RemoteTraceback":
+        frames += [(m[1], int(m[2]), m[3]) for m in re.finditer(r'File "([^"]+)", line (\d+), in (\S+)', str(remote))]
+    ours = [f for f in frames if Path(f[0]).resolve().is_relative_to(package)] or frames or [("?", 0, "?")]
+    filename, line, name = ours[-1]
+    path = Path(filename)
+    shown = path.resolve().relative_to(package.parent).as_posix() if path.resolve().is_relative_to(package) \
+        else path.name
+    return f"{shown}:{line} in {name}"

@@ -48,6 +48,7 @@ class Note:
     links: list[Link] = field(default_factory=list)
     headings: list[Heading] = field(default_factory=list)
     sections: dict[str, tuple[int, int]] = field(default_factory=dict)  # heading id / "^id" -> html slice
+    embeds: dict[int, tuple[str, ...]] = field(default_factory=dict)  # embed link -> parts holding it ("" = all)
     summary: str = ""  # plain text
     words: int = 0  # words in the body, for reading time
     extras: dict = field(default_factory=dict)  # per-feature data from markdown plugins (toc, tldrs, math, ...)

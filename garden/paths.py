@@ -8,11 +8,12 @@
 """
 from __future__ import annotations
 
+import hashlib
 import posixpath
 import re
 import unicodedata
 from functools import lru_cache
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 _SLUG_DROP = re.compile(r"[^\w\s/.-]", re.UNICODE)
 _SLUG_SPACE = re.compile(r"[\s./]+")
@@ -27,20 +28,45 @@ def slugify_segment(text: str) -> str:
     return _SLUG_DASHES.sub("-", text).strip("-_")
 
 
+MAX_SEGMENT = 200  # bytes in one folder or file name of the site, well under every file system's limit
+_UNSAFE = re.compile(r'[\x00-\x20\x7f"#%&\'*/:<>?\\^`{|}]+')
+
+
+def path_segment(text: str) -> str:
+    """The slug of a file or folder name, never empty: a name with no letter or digit
+    ("🌱", "✨ ✨") keeps its own characters instead, so two such names never share a page
+    (and never become the home page). A very long slug is cut and made unique by a digest."""
+    slug = slugify_segment(text) or _UNSAFE.sub("-", unicodedata.normalize("NFC", text)).strip("-.")
+    digest = hashlib.blake2b(text.encode(), digest_size=4).hexdigest()
+    if not slug:
+        return "_" + digest
+    if len(slug.encode()) > MAX_SEGMENT:  # file systems refuse names over 255 bytes
+        slug = slug.encode()[:MAX_SEGMENT - 9].decode(errors="ignore").rstrip("-") + "-" + digest
+    return slug
+
+
 def slugify_path(vault_path: str) -> str:
     """'Folder/My Note.md' -> 'folder/my-note/' (the site path of the note's page)."""
     stem = vault_path[:-3] if vault_path.lower().endswith(".md") else vault_path
-    parts = [slugify_segment(p) for p in stem.split("/")]
-    parts = [p for p in parts if p]
+    parts = [path_segment(p) for p in stem.split("/") if p]
     return "/".join(parts) + "/" if parts else ""
+
+
+_FILE_EXTENSION = re.compile(r"\.(?!md$)[a-z0-9]*[a-z][a-z0-9]*$", re.I)
+
+
+def names_a_file(target: str) -> bool:
+    """Whether a link target names an attachment ("img.png", "a/b.PDF"), not a note
+    ("Note", "Note.md", "Version 1.2")."""
+    return bool(_FILE_EXTENSION.search(target))
 
 
 def slugify_file(vault_path: str) -> str:
     """An attachment keeps its extension: 'Images/My Photo.PNG' -> 'images/my-photo.png'."""
     folder, name = posixpath.split(vault_path)
     stem, ext = posixpath.splitext(name)
-    parts = [slugify_segment(p) for p in folder.split("/") if p] + [slugify_segment(stem) or "file"]
-    return "/".join(p for p in parts if p) + ext.lower()
+    parts = [path_segment(p) for p in folder.split("/") if p] + [path_segment(stem) if stem else "file"]
+    return "/".join(parts) + ext.lower()
 
 
 class UnsafePermalink(ValueError):
@@ -50,18 +76,23 @@ class UnsafePermalink(ValueError):
 def normalize_permalink(value: str) -> str:
     """A user permalink ("/blog/post", "blog/post/") -> site path "blog/post/".
 
-    Refuses anything that could leave the site: "..", absolute URLs, backslashes,
-    control characters.
+    Refuses anything that could leave the site or hide in it: "..", absolute URLs,
+    backslashes, control characters, names starting with "." (also when
+    percent-encoded: a browser reads "%2e%2e" as "..").
     """
     value = value.strip()
     if re.match(r"^[a-z][a-z0-9+.-]*:", value, re.I) or value.startswith("//"):
         raise UnsafePermalink("a permalink must be a path, not a URL")
+    value = unquote(value.split("?")[0].split("#")[0])
     if "\\" in value or any(ord(c) < 32 or ord(c) == 127 for c in value):
         raise UnsafePermalink("a permalink may not contain backslashes or control characters")
-    value = value.split("?")[0].split("#")[0]
     parts = [p for p in value.split("/") if p not in ("", ".")]
     if any(p == ".." for p in parts):
         raise UnsafePermalink("a permalink may not contain '..'")
+    if any(p.startswith(".") for p in parts):
+        raise UnsafePermalink("a part of a permalink may not start with '.'")
+    if any(len(p.encode()) > MAX_SEGMENT for p in parts):
+        raise UnsafePermalink(f"a part of a permalink may be at most {MAX_SEGMENT} bytes long")
     if parts and parts[-1].lower().endswith((".html", ".htm")):
         parts[-1] = parts[-1].rsplit(".", 1)[0]
         if parts[-1] == "index":

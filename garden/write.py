@@ -138,7 +138,7 @@ class Output:
                 try:
                     os.replace(staged, final)
                 except IsADirectoryError:  # a folder where the new site has a file
-                    shutil.rmtree(final)
+                    self._remove_own_folder(final)
                     os.replace(staged, final)
                 moved.append(rel)
         gone = sorted(set(self.old) - set(self.new))
@@ -155,6 +155,16 @@ class Output:
         tmp.write_text(json.dumps({"generator": "garden", "files": dict(sorted(self.new.items()))}, indent=0))
         os.replace(tmp, self.out / MANIFEST)
         return sorted(moved) + gone
+
+    def _remove_own_folder(self, folder: Path) -> None:
+        """A folder where a file goes now: removed only if every file in it is one garden wrote."""
+        inside = [p for p in folder.rglob("*") if not p.is_dir() or p.is_symlink()]
+        foreign = [p for p in inside if p.relative_to(self.out).as_posix() not in self.old]
+        if foreign:
+            raise GardenError(f"'{folder.relative_to(self.out).as_posix()}' in the output folder is a folder "
+                              f"holding files garden did not write (such as {foreign[0].name}); "
+                              "refusing to replace it with a file", str(folder))
+        shutil.rmtree(folder)
 
     def abort(self) -> None:
         shutil.rmtree(self.staging, ignore_errors=True)

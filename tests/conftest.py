@@ -136,3 +136,12 @@ def broken_references(out: Path, base_path: str = "/") -> list[str]:
             elif full.fragment and target.suffix == ".html" and unquote(full.fragment) not in ids(target):
                 problems.append(f"{rel}: {url} -> no element #{unquote(full.fragment)}")
     return problems
+
+
+def html_errors(data: bytes | str) -> list[str]:
+    """Parse errors html5lib (the HTML5 parsing algorithm, as browsers run it) finds in a page."""
+    import html5lib
+
+    parser = html5lib.HTMLParser(strict=False)
+    parser.parse(data)
+    return [f"{line}:{col}: {code} {info or ''}" for (line, col), code, info in parser.errors]

@@ -168,7 +168,7 @@ def test_links_resolve_like_obsidian(make_garden):
         "md": "../../other/space-name/",
         "Local Heading": "#local-heading",
         "Target > No Such Heading": "../../notes/sub/target/",
-        "Target > ^para-id": "../../notes/sub/target/#^para-id",
+        "Target > ^para-id": "../../notes/sub/target/#%5Epara-id",  # "^" is not allowed in a URL
         "TARGET": "../../notes/sub/target/",
         "In Table": "../../notes/sub/target/",
     }

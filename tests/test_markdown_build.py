@@ -98,7 +98,7 @@ def test_links_and_embeds_land_on_their_targets(make_garden):
     hrefs = {a.get_text(): a["href"] for a in body.select("a.internal")}
     assert hrefs["Guide > Install"] == "../guide/#install"
     assert hrefs["Guide > Part A > Step Two"] == "../guide/#step-two"  # the last heading of the path
-    assert hrefs["Guide > ^key-fact"] == "../guide/#^key-fact"
+    assert hrefs["Guide > ^key-fact"] == "../guide/#%5Ekey-fact"
     assert hrefs["Here"] == "#here"
     assert hrefs["spaced alias"] == hrefs["C# tips"] == "../guide/"
     assert unquote(hrefs["Café Ünïcode"]) == "../café-ünïcode/"
@@ -149,7 +149,7 @@ def test_media_embeds(make_garden):
     assert body.select_one("video")["width"] == "640"
     assert body.select_one("object.pdf-embed")["data"] == "../paper.pdf#page=3"
     assert body.select_one(".missing-embed").get_text() == "Missing embed: gone.png"
-    assert "Media.md:13: warning: broken embed: [[gone.png]] matches no file in the vault" in site.warnings
+    assert "Media.md:13: warning: missing attachment: [[gone.png]] matches no file in the vault" in site.warnings
     assert broken_references(site.out) == []
 
 
@@ -162,9 +162,11 @@ def test_embed_cycles_are_reported_and_shown_as_links(make_garden):
     a = site.body("a/")
     assert "B starts." in a.get_text()
     assert a.select_one(".embed .embed-body a.embed-link")["href"] == "../a/"  # B's embed of A is a link back
-    assert "B.md:6: warning: embed of [[A]] forms a cycle: A → B → A; shown as a link" in site.warnings
+    assert ("B.md:6: warning: embed of [[A]] contains itself (B.md → A.md → B.md); "
+            "it becomes a link where it would repeat") in site.warnings
     assert site.body("self/").select_one("a.embed-link") is not None
-    assert "Self.md:6: warning: embed of [[Self]] embeds the note itself; shown as a link" in site.warnings
+    assert ("Self.md:6: warning: embed of [[Self]] contains itself (Self.md → Self.md); "
+            "it becomes a link where it would repeat") in site.warnings
 
 
 def test_every_warning_names_the_file_line(make_garden):

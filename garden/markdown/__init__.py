@@ -27,11 +27,13 @@ def create_markdown() -> MarkdownIt:
     from .callouts import callouts_plugin
     from .code import code_plugin
     from .comments import comments_plugin
+    from .embed_blocks import embed_blocks_plugin
     from .headings import headings_plugin
     from .highlight import highlight_plugin
     from .links import links_plugin
     from .math import math_plugin
     from .mermaid import mermaid_plugin
+    from .nesting import nesting_plugin
     from .tags import tags_plugin
     from .tasks import tasks_plugin
     from .wikilinks import wikilinks_plugin
@@ -43,6 +45,8 @@ def create_markdown() -> MarkdownIt:
                    highlight_plugin, gfm_autolink_plugin, footnote_plugin, tasks_plugin, headings_plugin,
                    blockids_plugin, links_plugin, code_plugin, mermaid_plugin):
         md.use(plugin)
+    md.use(nesting_plugin)
+    md.use(embed_blocks_plugin)
     return md
 
 

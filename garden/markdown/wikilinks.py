@@ -77,26 +77,12 @@ def _render_link(self, tokens, idx, options, env) -> str:
 
 
 def _render_embed(self, tokens, idx, options, env) -> str:
-    return open_slot(register(env, tokens[idx].meta["link"]))
-
-
-def _lone_embeds(state) -> None:
-    """A paragraph holding only note embeds loses its <p>: an embed is a block, and a block
-    inside <p> is invalid HTML (the browser would split the paragraph around it)."""
-    tokens = state.tokens
-    for i in range(1, len(tokens) - 1):
-        if tokens[i].type != "inline" or tokens[i - 1].type != "paragraph_open":
-            continue
-        children = tokens[i].children or []
-        kinds = {("embed" if c.type == "wikiembed" and embeds_block(c.meta["link"].target) else
-                  "space" if c.type in ("softbreak", "hardbreak") or (c.type == "text" and not c.content.strip())
-                  else "other") for c in children}
-        if kinds and "embed" in kinds and "other" not in kinds:
-            tokens[i - 1].hidden = tokens[i + 1].hidden = True
+    """A note embed standing as a block (see embed_blocks.py) ends its line like other blocks."""
+    token = tokens[idx]
+    return open_slot(register(env, token.meta["link"])) + ("\n" if token.meta.get("block") else "")
 
 
 def wikilinks_plugin(md: MarkdownIt) -> None:
     md.inline.ruler.before("link", "wikilink", _rule)
-    md.core.ruler.push("lone_embeds", _lone_embeds)
     md.add_render_rule("wikilink", _render_link)
     md.add_render_rule("wikiembed", _render_embed)

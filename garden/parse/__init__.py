@@ -13,6 +13,7 @@ from ..diagnostics import ERROR, WARNING, Diagnostic
 from ..load import Source
 from ..markdown import create_markdown, render_with_offsets
 from ..markdown.headings import inline_text
+from ..markdown.slots import SLOT_RE
 from ..markdown.tags import normalize_tag
 from ..model import Note
 from ..paths import UnsafePermalink, normalize_permalink
@@ -75,7 +76,7 @@ def parse_note(source: Source, cfg: Config) -> Note:
             note.published = False
             note.diagnostics.append(Diagnostic(source.rel, _meta_line(source.text, "permalink"), ERROR,
                                                f"unsafe permalink '{raw_permalink}': {exc}; the note is skipped",
-                                               code="permalink"))
+                                               code="unsafe-permalink"))
             return note
 
     md = _markdown()
@@ -97,6 +98,7 @@ def parse_note(source: Source, cfg: Config) -> Note:
     note.links = env.get("links", [])
     note.headings = env.get("headings", [])
     note.sections = _sections(tokens, offsets)
+    note.embeds = _embed_holders(note)
 
     tags: dict[str, str] = {}
     for tag in as_list(meta.get("tags", meta.get("tag"))) + env.get("tags", []):
@@ -140,6 +142,19 @@ def _sections(tokens, offsets: list[int]) -> dict[str, tuple[int, int]]:
                          if tokens[j].nesting == -1 and tokens[j].level == t.level)
             sections["^" + block_id] = (offsets[i], offsets[close + 1])
     return sections
+
+
+def _embed_holders(note: Note) -> dict[int, tuple[str, ...]]:
+    """For each note embed, the parts of this note that contain it: the whole note ("")
+    and every heading section or ^block around it (resolve finds embed cycles with this)."""
+    holders: dict[int, tuple[str, ...]] = {}
+    for m in SLOT_RE.finditer(note.html):
+        n = int(m.group(2))
+        if m.group(1) or note.links[n].kind != "embed":
+            continue
+        pos = m.start()
+        holders[n] = ("",) + tuple(sorted(f for f, (start, end) in note.sections.items() if start <= pos < end))
+    return holders
 
 
 def _plain_text(tokens) -> str:

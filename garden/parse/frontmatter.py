@@ -55,12 +55,22 @@ def _load_yaml(block: str):
 def _plain(value):
     """Dates and times become ISO strings so every later stage sees plain JSON-like data."""
     if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
+        return {_text(str(k)): _plain(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_plain(v) for v in value]
     if isinstance(value, (datetime.date, datetime.datetime, datetime.time)):
         return value.isoformat()
+    if isinstance(value, str):
+        return _text(value)
     return value
+
+
+def _text(value: str) -> str:
+    """Escapes such as "\\ud83c\\udf31" (JSON's way to write an emoji) reach YAML as two lone
+    surrogates, which no file or page can hold: pair them up, and replace any left alone."""
+    if not any("\ud800" <= c <= "\udfff" for c in value):
+        return value
+    return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
 
 
 def split(text: str) -> FrontMatter:

@@ -96,16 +96,22 @@ def page_key(garden: Garden, page: Page, common: str) -> str:
 
 
 def _note_inputs(garden: Garden, note, h, seen: set) -> None:
-    """A note's content and the resolution of its links, following embeds."""
-    seen.add(note.rel)
-    h.update(f"{note.rel}\0{note.digest}\0".encode())
-    for link, target in zip(note.links, garden.targets.get(note.rel, ())):
-        h.update(f"{target.kind}\0{target.path}\0{target.fragment}\0".encode())
-        if link.kind == "embed" and target.kind == "note" and target.rel not in seen:
-            embedded = garden.by_rel.get(target.rel)
-            if embedded is not None:
-                h.update(embedded.title.encode())
-                _note_inputs(garden, embedded.note, h, seen)
+    """A note's content and the resolution of its links, following embeds (without recursion:
+    embed chains can be thousands long)."""
+    todo = [note]
+    while todo:
+        note = todo.pop()
+        if note.rel in seen:
+            continue
+        seen.add(note.rel)
+        h.update(f"{note.rel}\0{note.digest}\0".encode())
+        for link, target in zip(note.links, garden.targets.get(note.rel, ())):
+            h.update(f"{target.kind}\0{target.path}\0{target.fragment}\0{target.cycle}\0".encode())
+            if link.kind == "embed" and target.kind == "note":
+                embedded = garden.by_rel.get(target.rel)
+                if embedded is not None:
+                    h.update(embedded.title.encode())
+                    todo.append(embedded.note)
 
 
 def _card(page: Page) -> str:

@@ -3,7 +3,11 @@
 Links become relative `<a href>`s (so the site works under any base path),
 broken links become plain text with a class, embeds pull in the target note's
 HTML (or one section or block of it), with their own slots filled in turn.
-Embeds nest to MAX_DEPTH; a cycle is reported and shown as a link.
+Resolve marks the embeds that lie on a cycle (resolve/embeds.py); such an embed is
+expanded until it would repeat a note already being shown, and is a link there.
+Embeds nested deeper than MAX_DEPTH are links too, and so is any beyond MAX_EMBEDS
+in one page (a few notes embedding each other many times over would otherwise
+multiply into an enormous page).
 """
 from __future__ import annotations
 
@@ -12,24 +16,26 @@ import re
 
 from markupsafe import escape
 
-from ..diagnostics import WARNING, Diagnostic
+from ..diagnostics import Diagnostic
 from ..markdown.slots import SLOT_RE
 from ..markdown.wikilinks import AUDIO, IMAGE, VIDEO
 from ..model import Link, Note
 from ..paths import relative_url
 
 MAX_DEPTH = 5
+MAX_EMBEDS = 1000  # note embeds expanded in one page
 _SIZE = re.compile(r"^\s*(\d+)\s*(?:x\s*(\d+)\s*)?$")
 
 
 class Filler:
-    """Fills slots for one output page; collects the problems it finds (embed cycles)."""
+    """Fills slots for one output page; `diagnostics` holds any problem found while filling."""
 
     def __init__(self, garden, page_path: str):
         self.garden = garden
         self.page_path = page_path
         self.diagnostics: list[Diagnostic] = []
         self.extras: dict = {}  # Note.extras of every note embedded in the page (mermaid, ...)
+        self.embeds = 0
 
     def features(self, note: Note) -> dict:
         """What the page needs from the theme (a script, ...): `x_name` flags of the note and its embeds."""
@@ -39,7 +45,8 @@ class Filler:
         href = relative_url(self.page_path, site_path) if site_path != self.page_path or not fragment else ""
         return href + ("#" + _quote_id(fragment) if fragment else "")
 
-    def fill(self, html: str, note: Note, stack: tuple = ()) -> str:
+    def fill(self, html: str, note: Note, shown: tuple = ()) -> str:
+        """`shown`: the (note, fragment) embeds this HTML sits in, outermost first."""
         targets = self.garden.targets.get(note.rel, [])
 
         def replace(m: re.Match) -> str:
@@ -48,12 +55,12 @@ class Filler:
             if closing:
                 return "</a>" if target is not None and target.kind != "missing" and link.kind in ("link", "tag") \
                     else "</span>"
-            return self.open(link, target, note, stack)
+            return self.open(link, target, note, shown)
 
         return SLOT_RE.sub(replace, html)
 
     # One method per kind of slot.
-    def open(self, link: Link, target, note: Note, stack: tuple) -> str:
+    def open(self, link: Link, target, note: Note, shown: tuple) -> str:
         if target is None or target.kind == "missing":
             if link.kind in ("embed", "image"):
                 name = escape(link.target + ("#" + link.fragment if link.fragment else ""))
@@ -63,7 +70,7 @@ class Filler:
             return f'<a class="tag" href="{escape(self.url(target.path))}">'
         if link.kind == "link":
             if target.kind == "note":
-                same = target.rel == note.rel and not stack
+                same = target.rel == note.rel and not shown
                 href = ("#" + _quote_id(target.fragment) if target.fragment else "#") if same \
                     else self.url(target.path, target.fragment)
                 return f'<a class="internal" href="{escape(href)}" data-slug="{escape(target.path)}">'
@@ -71,7 +78,7 @@ class Filler:
             return f'<a class="{kind}" href="{escape(self.url(target.path))}">'
         if target.kind == "file":
             return self.media(link, target)
-        return self.embed_note(link, target, note, stack)
+        return self.embed_note(link, target, note, shown)
 
     def media(self, link: Link, target) -> str:
         src = escape(self.url(target.path))
@@ -102,49 +109,42 @@ class Filler:
             height = size or ' height="600"'
             if link.fragment:  # ![[paper.pdf#page=3]] opens at that page
                 src = escape(self.url(target.path) + "#" + link.fragment)
-            return (f'<object class="pdf-embed" data="{src}" type="application/pdf" width="100%"{height}>'
+            return (f'<object class="pdf-embed" data="{src}" type="application/pdf"{height}>'
                     f'<a href="{src}">{escape(name)}</a></object>')
         return f'<a class="internal file" href="{src}">{escape(alt or name)}</a>'
 
-    def embed_note(self, link: Link, target, note: Note, stack: tuple) -> str:
+    def embed_note(self, link: Link, target, note: Note, shown: tuple) -> str:
         page = self.garden.by_rel[target.rel]
         source = page.note
-        key = (source.rel, target.fragment)
         href = escape(self.url(page.path, target.fragment))
         title = escape(link.text or source.title + (f" › {link.fragment.lstrip('^')}" if link.fragment else ""))
-        cycle = key in stack or (source.rel, "") in stack or (source.rel == note.rel and not target.fragment)
-        if cycle or len(stack) >= MAX_DEPTH:
-            if source.rel == note.rel and not target.fragment:
-                why = "embeds the note itself"
-            elif cycle:
-                why = "forms a cycle: " + " → ".join(_chain(stack, note.rel, source.rel))
-            else:
-                why = f"nests deeper than {MAX_DEPTH} embeds"
-            self.diagnostics.append(Diagnostic(note.rel, link.line, WARNING,
-                                               f"embed of [[{link.target}]] {why}; shown as a link",
-                                               code="embed-cycle"))
+        shown = shown or ((note.rel, ""),)
+        node = (source.rel, target.fragment)
+        if (target.cycle and node in shown) or len(shown) > MAX_DEPTH or self.embeds >= MAX_EMBEDS:
             return f'<a class="internal embed-link" href="{href}">{title}</a>'
+        self.embeds += 1
         html = self.garden.html(source)
         if target.fragment:
             start, end = source.sections.get(target.fragment, (0, len(html)))
             html = html[start:end]
-        inner = self.fill(html, source, stack + ((note.rel, ""),) + (key,))
+        inner = self.fill(_borrowed(html, self.url(page.path)), source, shown + (node,))
         self.extras.update(source.extras)
         return (f'<div class="embed" data-embed="{escape(page.path)}">'
                 f'<div class="embed-title"><a class="internal" href="{href}">{title}</a></div>'
                 f'<div class="embed-body">{inner}</div></div>')
 
 
-def _chain(stack: tuple, current: str, again: str) -> list[str]:
-    """The notes of an embed cycle, by name: the stack of embeds from `again`'s first visit on."""
-    rels: list[str] = []
-    for rel, _ in stack + ((current, ""), (again, "")):
-        if not rels or rels[-1] != rel:
-            rels.append(rel)
-    first = rels.index(again)
-    return [r.rsplit("/", 1)[-1].removesuffix(".md") for r in rels[first:]]
+_ID = re.compile(r' id="[^"]*"')
+_LOCAL_HREF = re.compile(r' href="#')
+
+
+def _borrowed(html: str, page_url: str) -> str:
+    """Another note's HTML, shown inside this page: its ids would clash with this page's
+    own (the same heading, the same note embedded twice), so they are dropped, and its
+    `#anchor` links lead to the note's own page, where those ids are."""
+    return _LOCAL_HREF.sub(f' href="{escape(page_url)}#', _ID.sub("", html))
 
 
 def _quote_id(fragment: str) -> str:
     from urllib.parse import quote
-    return quote(fragment, safe="^-._~!$&'()*+,;=:@")
+    return quote(fragment, safe="-._~!$&'()*+,;=:@")  # "^" (block ids) is not allowed unencoded

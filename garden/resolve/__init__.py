@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import posixpath
-from functools import lru_cache
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import NamedTuple
 
 from ..cache import Bodies
@@ -18,7 +18,8 @@ from ..config import Config
 from ..diagnostics import Report, did_you_mean
 from ..markdown.headings import heading_slug
 from ..model import Link, Note
-from ..paths import slugify_file, slugify_path, slugify_segment
+from ..paths import names_a_file, path_segment, slugify_file, slugify_path
+from .embeds import embed_cycles
 from .links import LinkIndex
 
 HOME_TAG = "gardenentry"
@@ -43,6 +44,7 @@ class Target(NamedTuple):
     path: str = ""  # site path (page, attachment or tag page)
     fragment: str = ""  # element id on the target page
     rel: str = ""  # vault path of the target note or file
+    cycle: bool = False  # an embed that would contain itself: shown as a link (see embeds.py)
 
 
 @dataclass
@@ -83,7 +85,7 @@ class Garden:
 
 @lru_cache(maxsize=65536)
 def tag_path(tag: str) -> str:
-    return "tags/" + "/".join(slugify_segment(p) or "_" for p in tag.split("/")) + "/"
+    return "tags/" + "/".join(path_segment(p) for p in tag.split("/") if p) + "/"
 
 
 def _is_home(note: Note) -> int:
@@ -110,30 +112,32 @@ def resolve(notes: list[Note], attachments: list[str], cfg: Config, report: Repo
     if len([c for c in candidates if c[0] == 1]) > 1:
         report.warning(candidates[1][1], 0, f"several notes are marked dg-home; using {home_rel}", code="home")
 
-    # Where each note is written; two notes may not claim one path.
+    # Where each note is written; two notes may not claim one path. The home page comes
+    # first, then notes with a permalink of their own: one written out wins over a slug.
     pages: list[Page] = []
     claimed: dict[str, str] = {}
-    for note in published:
-        tree = _tree_path(note)
+    for note in sorted(published, key=lambda n: (n.rel != home_rel, n.permalink is None, n.rel)):
+        tree = _tree_path(note, report)
         if note.rel == home_rel:
             path = ""
         elif note.permalink is not None:
             path = note.permalink
         else:
             path = slugify_path(tree)
-        problem = ""
+        problem, code = "", "reserved-permalink"
         if path in claimed:
-            problem = f"permalink '/{path}' is also claimed by {claimed[path]}"
+            problem, code = f"permalink '/{path}' is also claimed by {claimed[path]}", "duplicate-permalink"
         elif path == "" and note.rel != home_rel:
             problem = f"permalink '/' is the home page, which is {home_rel or 'generated'}"
         elif any(path == r or path.startswith(r) for r in RESERVED):
             problem = f"permalink '/{path}' is reserved for the site's own pages"
         if problem:
             report.error(note.rel, 0, problem + "; this note is skipped",
-                         hint="give one of them another permalink", code="permalink")
+                         hint="give one of them another permalink", code=code)
             continue
         claimed[path] = note.rel
         pages.append(Page(note, path, tree))
+    pages.sort(key=lambda p: p.note.rel)
     by_rel = {p.note.rel: p for p in pages}
     by_path = {p.path: p for p in pages}
     home = by_rel.get(home_rel) if home_rel else None
@@ -175,10 +179,11 @@ def resolve(notes: list[Note], attachments: list[str], cfg: Config, report: Repo
                 files[target.rel] = target.path
     order = {id(p): (p.title.lower(), p.path) for p in pages}
     backlinks = {rel: sorted(sources.values(), key=lambda p: order[id(p)]) for rel, sources in linked_from.items()}
+    _mark_embed_cycles(pages, by_rel, targets, report)
 
     for path, rel in _file_collisions(files, claimed):
         report.error(rel, 0, f"attachment would be written to '{path}', which another file or page uses",
-                     code="permalink")
+                     code="duplicate-permalink")
 
     return Garden(cfg, pages, by_rel, home, targets, backlinks, tags, files, folders, resolutions=resolutions)
 
@@ -224,12 +229,26 @@ class _Context:
         return self._stems
 
 
-def _tree_path(note: Note) -> str:
+def _mark_embed_cycles(pages: list[Page], by_rel: dict[str, Page], targets: dict[str, list[Target]],
+                       report: Report) -> None:
+    for (rel, i), cycle in sorted(embed_cycles(pages, targets).items()):
+        link = by_rel[rel].note.links[i]
+        marked = list(targets[rel])  # a copy: the cached resolution keeps the unmarked targets
+        marked[i] = marked[i]._replace(cycle=True)
+        targets[rel] = tuple(marked)
+        shown = " → ".join(r + (f"#{f}" if f else "") for r, f in cycle)
+        report.warning(rel, link.line, f"embed of [[{link.target}]] contains itself ({shown}); "
+                       "it becomes a link where it would repeat", code="embed-cycle")
+
+
+def _tree_path(note: Note, report: Report) -> str:
     override = note.meta.get("dg-path") or note.meta.get("dgPath")
     if isinstance(override, str) and override.strip().strip("/"):
         tree = posixpath.normpath(override.strip().strip("/"))
         if not tree.startswith(".."):
             return tree if tree.lower().endswith(".md") else tree + ".md"
+        report.warning(note.rel, 0, f"dg-path '{override}' leaves the vault; the note stays at {note.rel}",
+                       code="unsafe-permalink")
     return note.rel
 
 
@@ -250,9 +269,12 @@ def _resolve_link(link: Link, page: Page, ctx: _Context, report: Report) -> Targ
     if match.rel is None:
         what = "embed" if link.kind in ("embed", "image") else "link"
         label = f"[[{link.target}]]" if not link.markdown else f"'{link.target}'"
-        report.warning(note.rel, link.line, f"broken {what}: {label} matches no file in the vault",
+        problem, code = f"broken {what}", f"broken-{what}"
+        if names_a_file(link.target):
+            problem, code = "missing attachment", "missing-attachment"
+        report.warning(note.rel, link.line, f"{problem}: {label} matches no file in the vault",
                        hint=did_you_mean(link.target.rsplit("/", 1)[-1].removesuffix(".md"), ctx.stems),
-                       code="broken-link")
+                       code=code)
         return Target("missing")
     if match.candidates:
         report.warning(note.rel, link.line,
