@@ -127,6 +127,8 @@ class Filler:
         if target.fragment:
             start, end = source.sections.get(target.fragment, (0, len(html)))
             html = html[start:end]
+            if html.startswith("<li"):  # a list item's ^block: an <li> needs its list around it
+                html = f"<ul>\n{html}</ul>\n"
         inner = self.fill(_borrowed(html, self.url(page.path)), source, shown + (node,))
         self.extras.update(source.extras)
         return (f'<div class="embed" data-embed="{escape(page.path)}">'
