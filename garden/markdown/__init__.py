@@ -7,6 +7,7 @@ from markdown_it import MarkdownIt
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.gfm_autolink import gfm_autolink_plugin
 
+from .annotations import Settings, annotations_plugin
 from .blockids import blockids_plugin
 from .callouts import callouts_plugin
 from .code import code_plugin
@@ -16,6 +17,7 @@ from .highlight import highlight_plugin
 from .links import links_plugin
 from .math import math_plugin
 from .mermaid import mermaid_plugin
+from .sources import sources_plugin
 from .tags import tags_plugin
 from .tasks import tasks_plugin
 from .wikilinks import wikilinks_plugin
@@ -32,7 +34,8 @@ def _inline_with_lines(state) -> None:
             state.md.inline.parse(token.content, state.md, state.env, token.children)
 
 
-def create_markdown() -> MarkdownIt:
+def create_markdown(settings: Settings | None = None) -> MarkdownIt:
+    """The parser; `settings` (from garden.toml's [annotations] and [ui]) shape annotated posts."""
     md = MarkdownIt("commonmark", {"html": True, "typographer": False})
     md.enable(["table", "strikethrough"])
     md.core.ruler.at("inline", _inline_with_lines)
@@ -40,6 +43,9 @@ def create_markdown() -> MarkdownIt:
                    highlight_plugin, gfm_autolink_plugin, footnote_plugin, tasks_plugin, headings_plugin,
                    blockids_plugin, links_plugin, code_plugin, mermaid_plugin):
         md.use(plugin)
+    settings = settings or Settings.defaults()
+    md.use(annotations_plugin, settings)  # after headings: TLDRs are tied to their section's id
+    md.use(sources_plugin, settings)
     return md
 
 
