@@ -55,7 +55,8 @@ class Settings:
     @classmethod
     def from_config(cls, cfg) -> "Settings":
         a, ui = cfg.annotations, cfg.ui
-        names = ("tldr", "question", "answer", "share", "share_on", "copy", "explain_simply")
+        names = ("tldr", "question", "answer", "share", "share_on", "copy", "copied", "mastodon_server",
+                 "explain_simply")
         return cls(a.enabled, a.link_domains, tuple(a.tldr_markers), tuple(a.tldr_headings),
                    tuple(a.tldr_callouts), tuple(a.simple_headings), tuple(a.simple_callouts),
                    tuple(a.questions), tuple(a.simple_questions), tuple(a.share_questions),
@@ -418,9 +419,10 @@ def _share_close(self, tokens, idx, options, env) -> str:
         f'{escapeHtml(name)}</a>'
         for key, name, url in SHARE_SITES)
     buttons = (f'<button type="button" class="share-link needs-js" data-share="mastodon" '
-               f'aria-label="{escapeHtml(labels["share_on"].format(site="Mastodon"))}">Mastodon</button>'
-               f'<button type="button" class="share-link needs-js" data-share="copy">{escapeHtml(labels["copy"])}'
-               f'</button>')
+               f'aria-label="{escapeHtml(labels["share_on"].format(site="Mastodon"))}" '
+               f'data-prompt="{escapeHtml(labels["mastodon_server"])}">Mastodon</button>'
+               f'<button type="button" class="share-link needs-js" data-share="copy" '
+               f'data-done="{escapeHtml(labels["copied"])}">{escapeHtml(labels["copy"])}</button>')
     return (f'<figcaption class="share-actions"><span class="share-title">{escapeHtml(labels["share"])}</span>'
             f'{links}{buttons}</figcaption>\n</figure>\n')
 
