@@ -180,5 +180,6 @@
     window.addEventListener("resize", () => { if (current && card && !card.hidden) place(current); });
   }
 
+  document.documentElement.dataset.linkPreviews = enabled ? "on" : "off";
   garden.previews = { enabled, show: (a) => show(a), hide, info };
 })();
