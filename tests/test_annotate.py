@@ -308,3 +308,13 @@ def test_a_bad_pattern_is_an_error_naming_the_setting(tmp_path):
     with pytest.raises(GardenError) as err:
         load_config(tmp_path)
     assert "annotations.share_questions" in str(err.value) and err.value.diagnostic.line == 2
+
+
+def test_readme_lists_the_default_patterns():
+    import tomllib
+    from garden.config import Annotations
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    block = readme[readme.index("[annotations]\nenabled"):]
+    documented = tomllib.loads(block[:block.index("```")])["annotations"]
+    assert documented == {k: getattr(Annotations(), k) for k in documented}
+    assert set(documented) == set(Annotations.__dataclass_fields__)
