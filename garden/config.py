@@ -68,6 +68,23 @@ class UI:
     graph: str = "Graph"
     theme_toggle: str = "Toggle dark mode"
     sources: str = "Sources"
+    sources_count: str = "{count} sources"
+    sources_summary: str = "{count} pages cited from {sites} sites"
+    cited: str = "cited {count}×"
+    back_to_citation: str = "Back to citation {n}"
+    tldr: str = "TL;DR"
+    tldr_mode: str = "TL;DR mode"
+    reading_tools: str = "Reading tools"
+    tldr_mode_note: str = "Showing headings and TL;DRs only."
+    full_post: str = "Show the whole post"
+    explain_simply: str = "Explain simply"
+    question: str = "Question"
+    answer: str = "Answer"
+    share: str = "Share"
+    share_on: str = "Share on {site}"
+    copy: str = "Copy"
+    copied: str = "Copied"
+    mastodon_server: str = "Your Mastodon server"
     reading_time: str = "{minutes} min read"
     words: str = "{count} words"
     created: str = "Created"
@@ -81,6 +98,36 @@ class Dates:
     created: bool = False
     updated: bool = True
     format: str = "yyyy-MM-dd"  # Luxon/Unicode tokens: yyyy, MMMM, MMM, MM, M, dd, d, EEEE, EEE
+
+
+@dataclass
+class Annotations:
+    """How annotated posts are recognised: TLDRs, explain-simply parts, questions and share texts.
+
+    Markers and headings are plain text, compared without case (a heading also
+    without its trailing punctuation); `*_questions` are regular expressions
+    searched in a paragraph's text, without case.
+    """
+    enabled: bool = True  # false: these posts render as plain Markdown
+    link_domains: bool = True  # the domain (and an icon) beside each web link
+    sources: bool = True  # a "Sources" list at the end of a post that cites web pages
+    tldr_markers: list[str] = field(default_factory=lambda: ["TL;DR", "TLDR", "TL DR", "TL:DR"])
+    tldr_headings: list[str] = field(default_factory=lambda: ["TL;DR", "TLDR", "TL DR", "Too long; didn't read"])
+    tldr_callouts: list[str] = field(default_factory=lambda: ["tldr"])
+    simple_headings: list[str] = field(default_factory=lambda: [
+        "Simplify", "Simplified", "Explain simply", "Explained simply", "Explain it simply", "ELI5",
+        "Explain like I'm five", "In plain words", "In plain English", "In plain language", "In simple terms",
+        "Simply put", "The simple version"])
+    simple_callouts: list[str] = field(default_factory=lambda: ["eli5", "simple", "simplify", "simplified"])
+    questions: list[str] = field(default_factory=lambda: [
+        r"\?[\s\W]*$", r"^(?:please|explain|write|create|make|give|summari[sz]e|draft|rewrite|describe|tell)\b"])
+    simple_questions: list[str] = field(default_factory=lambda: [
+        r"\bexplain\b.*\blike\b", r"\beli5\b", r"\b(?:middle|high|primary|elementary|grade)[ -]?school",
+        r"\b(?:five|5)[ -]year[ -]old", r"\b(?:plain|simple|simpler) (?:words|terms|english|language)\b",
+        r"\bexplain\b.*\bsimpl"])
+    share_questions: list[str] = field(default_factory=lambda: [
+        r"\b(?:tweet|toot|skeet|thread|social media|linkedin)\b", r"\bshar(?:e|able|ing)\b", r"\bviral\b",
+        r"\bshort version\b"])
 
 
 @dataclass
@@ -99,6 +146,7 @@ class Config:
     mounts: dict[str, str] = field(default_factory=dict)  # vault path -> folder outside the content folder
     display: Display = field(default_factory=Display)
     dates: Dates = field(default_factory=Dates)
+    annotations: Annotations = field(default_factory=Annotations)
     ui: UI = field(default_factory=UI)
 
     # Not settable from the file: where things are on disk.
@@ -181,6 +229,13 @@ def _apply(obj, data: dict, path: str, text: str, prefix: str = "") -> None:
                 + {list: "a list of strings", dict: "a table of strings"}.get(expected, expected.__name__),
                 path, _line_of(text, key),
             )
+        if key.endswith("questions"):
+            for pattern in value:
+                try:
+                    re.compile(pattern)
+                except re.error as exc:
+                    raise GardenError(f"setting '{prefix}{key}': invalid regular expression {pattern!r}: {exc}",
+                                      path, _line_of(text, key)) from None
         setattr(obj, key, value)
 
 

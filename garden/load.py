@@ -141,8 +141,8 @@ def load(vault: Path, skip: list[Path], ignore: list[str], report: Report,
                     report.warning(rel, 0, "symlink points outside the vault; not followed", code="symlink")
                     continue
             if entry.is_dir():
-                if path.resolve() in skip_set:
-                    continue
+                if path.resolve() in skip_set or (path / ".garden-manifest.json").is_file():
+                    continue  # our output folder, or any other site garden built inside the vault
                 walk(path, rel, root)
             elif entry.is_file():
                 if path.resolve() in skip_set:

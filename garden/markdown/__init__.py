@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from markdown_it import MarkdownIt
 
+from .annotations import Settings
+
 
 def _inline_with_lines(state) -> None:
     """The core 'inline' rule, telling inline rules which file line their block starts on."""
@@ -17,12 +19,14 @@ def _inline_with_lines(state) -> None:
             state.md.inline.parse(token.content, state.md, state.env, token.children)
 
 
-def create_markdown() -> MarkdownIt:
+def create_markdown(settings: Settings | None = None) -> MarkdownIt:
+    """The parser; `settings` (from garden.toml's [annotations] and [ui]) shape annotated posts."""
     # The plugins (and Pygments, latex2mathml behind them) are imported here, on the first
     # note parsed: a rebuild that parses nothing never pays for them.
     from mdit_py_plugins.footnote import footnote_plugin
     from mdit_py_plugins.gfm_autolink import gfm_autolink_plugin
 
+    from .annotations import annotations_plugin
     from .blockids import blockids_plugin
     from .callouts import callouts_plugin
     from .code import code_plugin
@@ -34,6 +38,7 @@ def create_markdown() -> MarkdownIt:
     from .math import math_plugin
     from .mermaid import mermaid_plugin
     from .nesting import nesting_plugin
+    from .sources import sources_plugin
     from .tags import tags_plugin
     from .tasks import tasks_plugin
     from .wikilinks import wikilinks_plugin
@@ -47,6 +52,9 @@ def create_markdown() -> MarkdownIt:
         md.use(plugin)
     md.use(nesting_plugin)
     md.use(embed_blocks_plugin)
+    settings = settings or Settings.defaults()
+    md.use(annotations_plugin, settings)  # after headings: TLDRs are tied to their section's id
+    md.use(sources_plugin, settings)
     return md
 
 

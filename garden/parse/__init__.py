@@ -12,10 +12,12 @@ from ..config import Config
 from ..diagnostics import ERROR, WARNING, Diagnostic
 from ..load import Source
 from ..markdown import create_markdown, render_with_offsets
+from ..markdown.annotations import Settings
 from ..markdown.headings import inline_text
-from ..markdown.slots import SLOT_RE
+from ..markdown.links import is_web, split_href
+from ..markdown.slots import SLOT_RE, register
 from ..markdown.tags import normalize_tag
-from ..model import Note
+from ..model import Link, Note
 from ..paths import UnsafePermalink, normalize_permalink
 from .frontmatter import split
 
@@ -51,9 +53,10 @@ def as_list(value) -> list[str]:
     return [str(value)]
 
 
-@lru_cache(maxsize=1)
-def _markdown():
-    return create_markdown()
+@lru_cache(maxsize=4)
+def _markdown(settings: Settings):
+    """One parser per process for each set of settings (they shape the plugins it holds)."""
+    return create_markdown(settings)
 
 
 def parse_note(source: Source, cfg: Config) -> Note:
@@ -79,7 +82,7 @@ def parse_note(source: Source, cfg: Config) -> Note:
                                                code="unsafe-permalink"))
             return note
 
-    md = _markdown()
+    md = _markdown(Settings.from_config(cfg))
     env: dict = {"line_offset": fm.body_line - 1}
     tokens = md.parse(fm.body, env)
 
@@ -95,6 +98,7 @@ def parse_note(source: Source, cfg: Config) -> Note:
     note.title = str(title).strip() if title not in (None, "") else note.stem
 
     note.html, offsets = render_with_offsets(md, tokens, env)
+    _cover(meta, source.text, env)
     note.links = env.get("links", [])
     note.headings = env.get("headings", [])
     note.sections = _sections(tokens, offsets)
@@ -110,7 +114,7 @@ def parse_note(source: Source, cfg: Config) -> Note:
     aliases = aliases.split(",") if isinstance(aliases, str) else as_list(aliases)
     note.aliases = [a.strip() for a in aliases if a.strip()]
     note.words = len(_plain_text(tokens).split())
-    note.summary = _summary(meta, tokens)
+    note.summary = _summary(meta, tokens, env)
     note.extras = {k: v for k, v in env.items() if k.startswith("x_")}
     note.diagnostics.extend(Diagnostic(source.rel, line, WARNING, msg, code=code)
                             for line, msg, code in env.get("problems", []))
@@ -125,16 +129,25 @@ def _meta_line(text: str, key: str) -> int:
 
 
 def _sections(tokens, offsets: list[int]) -> dict[str, tuple[int, int]]:
-    """Where each heading's section and each ^block sits in the HTML, for embeds."""
+    """Where each heading's section and each ^block sits in the HTML, for embeds.
+
+    A section runs to the next heading of its level or above, or to the end of
+    the element it is in (a heading inside a <section> ends with it), so the
+    slice is always whole elements.
+    """
     sections: dict[str, tuple[int, int]] = {}
-    heads = [(i, int(t.tag[1])) for i, t in enumerate(tokens) if t.type == "heading_open" and t.level == 0]
-    for n, (i, level) in enumerate(heads):
-        end = next((j for j, lv in heads[n + 1:] if lv <= level), None)
-        if end is None:
-            end = next((j for j, t in enumerate(tokens) if t.type == "footnote_block_open"), len(tokens))
-        hid = tokens[i].attrGet("id")
-        if hid:
-            sections[hid] = (offsets[i], offsets[end])
+    for i, t in enumerate(tokens):
+        if t.type != "heading_open" or not t.attrGet("id"):
+            continue
+        level, depth = int(t.tag[1]), t.level
+        end = len(tokens)
+        for j in range(i + 3, len(tokens)):
+            u = tokens[j]
+            if (u.type == "footnote_block_open" or (u.nesting == -1 and u.level < depth)
+                    or (u.type == "heading_open" and u.level <= depth and int(u.tag[1]) <= level)):
+                end = j
+                break
+        sections[t.attrGet("id")] = (offsets[i], offsets[end])
     for i, t in enumerate(tokens):
         block_id = t.meta.get("block_id") if t.meta else None
         if block_id and t.nesting == 1:
@@ -167,16 +180,43 @@ def _plain_text(tokens) -> str:
     return "\n".join(p for p in parts if p)
 
 
-def _summary(meta: dict, tokens) -> str:
+def _summary(meta: dict, tokens, env: dict) -> str:
+    """Frontmatter description/summary, else the post's TLDRs, else its first paragraph."""
     for key in ("description", "summary"):
         if isinstance(meta.get(key), str) and meta[key].strip():
             return " ".join(meta[key].split())
+    tldrs = env.get("x_tldrs", [])
+    whole = [t["text"] for t in tldrs if t["scope"] == "post"]
+    if whole or tldrs:
+        return _clip(" ".join(whole or [t["text"] for t in tldrs]))
     for i, t in enumerate(tokens):
         if t.type == "paragraph_open" and t.level == 0:
             text = inline_text(tokens[i + 1])
             if text:
                 return _clip(text)
     return ""
+
+
+def _cover(meta: dict, text: str, env: dict) -> None:
+    """The `image`/`cover` of the frontmatter, for social cards: a web address as it is
+    (`x_cover_url`), a vault file as one more link of the note (`x_cover`, its index),
+    so it is resolved like any image, reported when missing, and copied into the site."""
+    for key in ("image", "cover"):
+        value = meta.get(key)
+        if not isinstance(value, str) or not value.strip():
+            continue
+        value = value.strip()
+        if is_web(value):
+            env["x_cover_url"] = value
+            return
+        wiki = value.lstrip("!").startswith("[[") and value.endswith("]]")
+        if wiki:
+            target, fragment = value.lstrip("!")[2:-2].split("|", 1)[0], ""
+        else:
+            target, fragment = split_href(value)
+        env["x_cover"] = register(env, Link("image", target.strip(), fragment, "", _meta_line(text, key),
+                                            markdown=not wiki))
+        return
 
 
 def _clip(text: str, limit: int = 240) -> str:

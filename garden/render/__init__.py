@@ -21,6 +21,7 @@ from ..config import fingerprint, note_display
 from ..diagnostics import Diagnostic
 from ..paths import page_file, relative_url, root_url, slugify_path
 from ..resolve import Garden, Page
+from .annotations import annotation_view
 from .slots import Filler
 from .theme import Theme
 
@@ -148,6 +149,7 @@ def render_note(garden: Garden, theme: Theme, page: Page) -> tuple[bytes, list[D
         if (listed := garden.listing(page.path)) else [],
         "classes": " ".join(str(c) for c in (note.meta.get("dg-content-classes") or "").split()
                             if isinstance(note.meta.get("dg-content-classes"), str)),
+        **annotation_view(garden, page),
     }
     html = theme.render("note.html", site=site_view(garden, theme, page.path), page=view, ui=cfg.ui)
     return html.encode(), filler.diagnostics
