@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .cache import NoteCache
@@ -17,6 +18,10 @@ from .resolve import Garden, resolve
 from .write import Output, check_output
 
 
+# commit(report, output.commit) -> the written files, or None to keep the previous site.
+Commit = Callable[[Report, Callable[[], list[str]]], "list[str] | None"]
+
+
 @dataclass
 class BuildResult:
     notes: int  # markdown files read
@@ -26,10 +31,18 @@ class BuildResult:
     report: Report
     seconds: float
     garden: Garden | None = None
+    written: list[str] | None = None  # site files moved into place or removed; None: not committed
 
 
 def build(cfg: Config, *, force: bool = False, progress: Progress | None = None,
-          use_cache: bool = True) -> BuildResult:
+          use_cache: bool = True, commit: Commit | None = None) -> BuildResult:
+    """Build the site into `cfg.out`.
+
+    `commit`, when given, decides whether and how the staged site goes live: it is
+    called as `commit(report, output.commit)` and returns what `output.commit()` returned,
+    or None to keep the previous site (`garden serve` swaps under a lock its requests
+    wait on, and holds back a rebuild that broke a note).
+    """
     started = time.perf_counter()
     progress = progress or Progress(enabled=False)
     report = Report()
@@ -48,12 +61,14 @@ def build(cfg: Config, *, force: bool = False, progress: Progress | None = None,
     output.begin()
     try:
         write_site(garden, theme, output, report, progress)
-        output.commit()
+        written = output.commit() if commit is None else commit(report, output.commit)
+        if written is None:
+            output.abort()
     except BaseException:
         output.abort()
         raise
     return BuildResult(len(notes), len(garden.pages), len(output.new), output.changed, report,
-                       time.perf_counter() - started, garden)
+                       time.perf_counter() - started, garden, written)
 
 
 def parse_all(sources, cfg: Config, progress: Progress, use_cache: bool):
