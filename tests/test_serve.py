@@ -216,6 +216,14 @@ def test_rename_and_delete_update_pages_and_links(serve):
     assert "c.md changed" in site.log.getvalue()
 
 
+def test_a_note_in_a_new_folder_is_served_and_links_to_it_resolve(serve):
+    site = serve(NOTES)
+    site.write("new/deep/c.md", "---\ndg-publish: true\n---\n# Cherry\nIn a new folder.\n")
+    wait_for(lambda: site.page_has("/new/deep/c/", "In a new folder."), what="the new note's page")
+    hrefs, broken = body_links(site.get("/a/"))
+    assert hrefs == ["../b/", "../new/deep/c/"] and broken == []
+
+
 def test_theme_css_change_is_a_css_swap_and_config_change_rebuilds(serve):
     site = serve(NOTES, toml='title = "Old Title"\n')
     # A theme folder of the garden's own appears: it is built from, then watched.
@@ -442,11 +450,14 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def test_command_serves_then_stops_cleanly_on_ctrl_c(tmp_path):
+def test_command_serves_opens_the_browser_then_stops_cleanly_on_ctrl_c(tmp_path):
     write_files(tmp_path / "vault", NOTES)
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen([sys.executable, "-m", "garden", "serve", "vault", "--out", "site", "--port", "0"],
-                            cwd=tmp_path, env=env, stderr=subprocess.PIPE, text=True)
+    opener = tmp_path / "browser.sh"  # stands in for the web browser (Python's webbrowser honours $BROWSER)
+    opener.write_text(f'#!/bin/sh\necho "$1" > {tmp_path}/opened.txt\n')
+    opener.chmod(0o755)
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "BROWSER": str(opener)}
+    proc = subprocess.Popen([sys.executable, "-m", "garden", "serve", "vault", "--out", "site", "--port", "0",
+                             "--open"], cwd=tmp_path, env=env, stderr=subprocess.PIPE, text=True)
     lines = []
     try:
         while not any("serving" in line for line in lines):
@@ -459,6 +470,9 @@ def test_command_serves_then_stops_cleanly_on_ctrl_c(tmp_path):
         conn.request("GET", "/a/")
         assert "First version." in conn.getresponse().read().decode()
         conn.close()
+        opened = wait_for(lambda: (tmp_path / "opened.txt").is_file() and (tmp_path / "opened.txt").read_text(),
+                          what="the browser to be opened")
+        assert opened.strip() == url
         proc.send_signal(signal.SIGINT)
         rest = proc.communicate(timeout=TIMEOUT)[1]
     finally:

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 import threading
@@ -34,8 +35,15 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--open", action="store_true", help="open the site in the web browser")
 
 
-def _interrupt(signum, frame):
-    raise KeyboardInterrupt
+def _stop_on_sigterm(main_pid: int):
+    """SIGTERM stops the session as cleanly as Ctrl+C; build workers (forked) just end as usual."""
+    def handler(signum, frame):
+        if os.getpid() != main_pid:
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+            return
+        raise KeyboardInterrupt
+    return handler
 
 
 def run(args) -> int:
@@ -56,7 +64,7 @@ def run(args) -> int:
                       explicit_port=args.port is not None)
     if args.port is None and session.port != DEFAULT_PORT:
         sys.stderr.write(f"garden: port {DEFAULT_PORT} is in use; using {session.port}\n")
-    previous = signal.signal(signal.SIGTERM, _interrupt)  # stop as cleanly as on Ctrl+C
+    previous = signal.signal(signal.SIGTERM, _stop_on_sigterm(os.getpid()))
     try:
         session.start()
         url = session.url()

@@ -42,6 +42,7 @@ class Rebuilder:
         self.live = False  # a build of this session is being served
         self.accepted: set[tuple[str, str]] = set()  # the errors of the live site
         self.warned: set[Diagnostic] = set()
+        self.behind = False  # changes since the live build did not go live (held back or failed)
 
     def targets(self) -> Targets:
         try:
@@ -63,17 +64,18 @@ class Rebuilder:
         """Build once; the first build (no `changes`) goes live even when it reports errors."""
         started = time.perf_counter()
         first = changes is None
-        css_only = bool(changes) and changes.only_css
+        css_only = bool(changes) and changes.only_css and not self.behind
 
         def commit(report, swap):
             errors = {_key(d) for d in report.errors}
             if self.live and not errors <= self.accepted:
+                self.behind = True
                 return None
             with self.state.swap_lock:
                 written = swap()
                 if written or not self.live:
                     self.state.went_live(self.cfg.out, self.cfg.base_path, css_only)
-            self.live, self.accepted = True, errors
+            self.live, self.accepted, self.behind = True, errors, False
             return written
 
         try:
@@ -113,6 +115,7 @@ class Rebuilder:
                       f"{len(result.written)} files updated, {counts}")
 
     def _failed(self, diagnostic: Diagnostic, changes: Changes | None) -> None:
+        self.behind = True
         shown = relative(diagnostic, None if diagnostic.path == "garden" else self.cfg.vault)
         self.stream.write(shown.format() + "\n")
         what = changes.describe(self.cfg.root) + ": " if changes else ""
