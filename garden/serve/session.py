@@ -34,8 +34,8 @@ class Session:
     def port(self) -> int:
         return self.server.port
 
-    def url(self, host: str | None = None) -> str:
-        host = host or self.server.host
+    def url(self) -> str:
+        host = self.server.host
         if host in ("0.0.0.0", "::", ""):
             host = "localhost"
         if ":" in host and not host.startswith("["):
