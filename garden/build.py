@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -19,6 +20,10 @@ from .resolve import Garden, resolve
 from .write import Output, check_output
 
 
+# commit(report, output.commit) -> the written files, or None to keep the previous site.
+Commit = Callable[[Report, Callable[[], list[str]]], "list[str] | None"]
+
+
 @dataclass
 class BuildResult:
     notes: int  # markdown files read
@@ -29,12 +34,20 @@ class BuildResult:
     seconds: float
     garden: Garden | None = None
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
+    written: list[str] | None = None  # site files moved into place or removed; None: not committed
 
 
 def build(cfg: Config, *, force: bool = False, progress: Progress | None = None,
-          use_cache: bool = True, session: dict | None = None) -> BuildResult:
-    """Build the site. `session`, a dict kept between calls, holds the cache in memory
-    (see cache.Cache) so a long-running process rebuilds without reloading it."""
+          use_cache: bool = True, session: dict | None = None, commit: Commit | None = None) -> BuildResult:
+    """Build the site into `cfg.out`.
+
+    `session`, a dict kept between calls, holds the cache in memory (see cache.Cache)
+    so a long-running process rebuilds without reloading it. `commit`, when given,
+    decides whether and how the staged site goes live: it is called as
+    `commit(report, output.commit)` and returns what `output.commit()` returned, or None
+    to keep the previous site (`garden serve` swaps under a lock its requests wait on,
+    and holds back a rebuild that broke a note).
+    """
     started = time.perf_counter()
     progress = progress or Progress(enabled=False)
     report = Report()
@@ -57,7 +70,7 @@ def build(cfg: Config, *, force: bool = False, progress: Progress | None = None,
         report.extend(index.diagnostics)  # nothing changed since the last build: the site is current
         pages = sum(1 for f in current.old if f.endswith("index.html"))
         return BuildResult(len(vault.sources), pages, len(current.old), 0, report,
-                           time.perf_counter() - started, None, timings)
+                           time.perf_counter() - started, None, timings, [])
     with stage("parse"):
         notes, state = parse_vault(cfg, vault, cache, report, progress)
     with stage("resolve"):
@@ -72,14 +85,17 @@ def build(cfg: Config, *, force: bool = False, progress: Progress | None = None,
         with stage("render"):
             rendered = write_site(garden, theme, output, report, progress, state.pages)
         with stage("write"):
-            output.commit()
+            written = output.commit() if commit is None else commit(report, output.commit)
+        if written is None:
+            output.abort()
     except BaseException:
         output.abort()
         raise
-    cache.save(Index(file_stats(vault), inputs, report.items), State({n.rel: n for n in notes}, rendered,
-                                                                     garden.resolutions))
+    if written is not None:  # a held-back site must not look current to the next build
+        cache.save(Index(file_stats(vault), inputs, report.items),
+                   State({n.rel: n for n in notes}, rendered, garden.resolutions))
     return BuildResult(len(notes), len(garden.pages), len(output.new), output.changed, report,
-                       time.perf_counter() - started, garden, timings)
+                       time.perf_counter() - started, garden, timings, written)
 
 
 def read_garden(cfg: Config, report: Report, progress: Progress | None = None,

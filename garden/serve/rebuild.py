@@ -1,0 +1,135 @@
+"""One build per batch of changes, through the ordinary pipeline (`garden.build.build`).
+
+The pipeline already reuses parsed notes by file digest, writes only files whose
+bytes changed and stages the site before swapping it in; whatever else it learns
+to skip, serve gains for free. This module adds what a long-running session needs:
+
+- a config change reads garden.toml again first (a theme or content change just rebuilds);
+- the swap happens under the server's lock, so no request sees half of it;
+- a rebuild that reports an error the live site did not have (a note saved with
+  broken frontmatter, say) is held back: the last good site stays live and the
+  error is shown over the page and on the terminal until a save fixes it. Errors
+  the garden already had when serving began do not hold anything back.
+- a rebuild that cannot finish at all (bad config, template error, a bug) keeps
+  the server up the same way.
+"""
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+from ..build import BuildResult, build
+from ..cli import print_diagnostics, relative
+from ..config import Config, load_config
+from ..diagnostics import Diagnostic, GardenError
+from ..progress import Progress
+from ..render.theme import Theme
+from .livereload import LiveState
+from .watcher import Changes, Targets
+
+
+def _key(d: Diagnostic) -> tuple[str, str]:
+    return d.path, d.message  # not the line: editing above an old error moves it
+
+
+class Rebuilder:
+    def __init__(self, source: Path, overrides: dict, stream=None):
+        self.source, self.overrides = source, overrides
+        self.stream = stream or sys.stderr
+        self.cfg: Config = load_config(source, **overrides)
+        self.state = LiveState(self.cfg.out, self.cfg.base_path)
+        self.live = False  # a build of this session is being served
+        self.accepted: set[tuple[str, str]] = set()  # the errors of the live site
+        self.warned: set[Diagnostic] = set()
+        self.behind = False  # changes since the live build did not go live (held back or failed)
+
+    def targets(self) -> Targets:
+        try:
+            folders = Theme(self.cfg).folders
+        except GardenError:  # an unknown theme: reported by the build; watch what exists
+            folders = [f for f in (self.cfg.root / "theme", self.cfg.root / "themes") if f.is_dir()]
+        return Targets.of(self.cfg, folders)
+
+    def reconfigure(self, changes: Changes) -> bool:
+        """Read garden.toml again; False (and the error reported) when it is broken."""
+        try:
+            self.cfg = load_config(self.source, **self.overrides)
+            return True
+        except GardenError as exc:
+            self._failed(exc.diagnostic, changes)
+            return False
+
+    def rebuild(self, changes: Changes | None = None) -> BuildResult | None:
+        """Build once; the first build (no `changes`) goes live even when it reports errors."""
+        started = time.perf_counter()
+        first = changes is None
+        css_only = bool(changes) and changes.only_css and not self.behind
+
+        def commit(report, swap):
+            errors = {_key(d) for d in report.errors}
+            if self.live and not errors <= self.accepted:
+                self.behind = True
+                return None
+            with self.state.swap_lock:
+                written = swap()
+                if written or not self.live:
+                    self.state.went_live(self.cfg.out, self.cfg.base_path, css_only)
+            self.live, self.accepted, self.behind = True, errors, False
+            return written
+
+        try:
+            result = build(self.cfg, progress=Progress(enabled=None if first else False), commit=commit)
+        except GardenError as exc:
+            return self._failed(exc.diagnostic, changes)
+        except Exception as exc:  # a bug in garden must not stop the server either
+            where = exc.__traceback__
+            while where.tb_next:
+                where = where.tb_next
+            return self._failed(Diagnostic(
+                "garden", 0, "error", f"internal error: {type(exc).__name__}: {exc} "
+                f"(at {Path(where.tb_frame.f_code.co_filename).name}:{where.tb_lineno})",
+                "this is a bug in garden, not in your notes; please report it"), changes)
+        self._report(result, changes, time.perf_counter() - started)
+        return result
+
+    def _report(self, result: BuildResult, changes: Changes | None, seconds: float) -> None:
+        report, cfg = result.report, self.cfg
+        shown = [d for d in report.sorted() if d.level == "error" or d not in self.warned]
+        self.warned = set(report.warnings)
+        print_diagnostics(shown, cfg.vault, self.stream)
+        held_back = result.written is None
+        errors = [_view(relative(d, cfg.vault)) for d in report.sorted() if d.level == "error"]
+        self.state.publish(errors, held_back)
+        n_errors, n_warnings = len(report.errors), len(report.warnings)
+        counts = (f"{n_warnings} warning{'s' * (n_warnings != 1)}, "
+                  f"{n_errors} error{'s' * (n_errors != 1)}")
+        if changes is None:
+            self._say(f"{result.notes} notes read, {result.pages} pages published, {counts} "
+                      f"in {seconds:.2f} s")
+        elif held_back:
+            self._say(f"{changes.describe(cfg.root)}: the rebuild reported new errors; "
+                      "still serving the last good site until they are fixed")
+        else:
+            self._say(f"{changes.describe(cfg.root)}: rebuilt in {seconds:.2f} s, "
+                      f"{len(result.written)} files updated, {counts}")
+
+    def _failed(self, diagnostic: Diagnostic, changes: Changes | None) -> None:
+        self.behind = True
+        shown = relative(diagnostic, None if diagnostic.path == "garden" else self.cfg.vault)
+        self.stream.write(shown.format() + "\n")
+        what = changes.describe(self.cfg.root) + ": " if changes else ""
+        self._say(f"{what}the site could not be built; " + ("still serving the last good site" if self.live
+                                                            else "it is built at the first save that fixes this"))
+        self.state.publish([_view(shown)], held_back=self.live)
+        return None
+
+    def _say(self, text: str) -> None:
+        self.stream.write(f"garden: {text}\n")
+        self.stream.flush()
+
+
+def _view(d: Diagnostic) -> dict:
+    """An error as the overlay and /__garden__/status show it."""
+    return {"where": f"{d.path}:{d.line}" if d.line else d.path, "path": d.path, "line": d.line,
+            "message": d.message, "hint": d.hint, "code": d.code}
