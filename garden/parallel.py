@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 
 _CONTEXT = None
 PARALLEL_MIN = 150  # below this, starting workers costs more than it saves
@@ -18,6 +19,11 @@ def workers() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:
         return os.cpu_count() or 1
+
+
+def _quiet_workers() -> None:
+    """Ctrl+C is the parent's to handle: a worker just stops when the pool is torn down."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _run(args):
@@ -41,7 +47,7 @@ def pmap(fn, count: int, context, progress=None, min_items: int = PARALLEL_MIN) 
         size = max(8, min(64, count // (n * 8) or 1))
         chunks = [(fn, s, min(s + size, count)) for s in range(0, count, size)]
         results = []
-        with multiprocessing.get_context("fork").Pool(n) as pool:
+        with multiprocessing.get_context("fork").Pool(n, initializer=_quiet_workers) as pool:
             for part in pool.imap(_run, chunks):
                 results.extend(part)
                 if progress:

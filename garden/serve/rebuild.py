@@ -20,8 +20,9 @@ import time
 from pathlib import Path
 
 from ..build import BuildResult, build
+from ..cache import Cache
 from ..cli import print_diagnostics, relative
-from ..config import Config, load_config
+from ..config import Config, fingerprint, load_config
 from ..diagnostics import Diagnostic, GardenError
 from ..progress import Progress
 from ..render.theme import Theme
@@ -43,6 +44,11 @@ class Rebuilder:
         self.accepted: set[tuple[str, str]] = set()  # the errors of the live site
         self.warned: set[Diagnostic] = set()
         self.behind = False  # changes since the live build did not go live (held back or failed)
+        self.session: dict = {}  # the build cache, kept in memory between rebuilds
+
+    def flush(self) -> None:
+        """Write the in-memory cache to disk, so the next `garden build` or serve starts warm."""
+        Cache(self.cfg.cache_dir, fingerprint(self.cfg), session=self.session).flush()
 
     def targets(self) -> Targets:
         try:
@@ -79,7 +85,8 @@ class Rebuilder:
             return written
 
         try:
-            result = build(self.cfg, progress=Progress(enabled=None if first else False), commit=commit)
+            result = build(self.cfg, progress=Progress(enabled=None if first else False), commit=commit,
+                           session=self.session)
         except GardenError as exc:
             return self._failed(exc.diagnostic, changes)
         except Exception as exc:  # a bug in garden must not stop the server either

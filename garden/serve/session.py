@@ -69,3 +69,4 @@ class Session:
             self.server.shutdown()
             self._thread.join()
         self.server.server_close()  # joins the request threads
+        self.rebuilder.flush()
