@@ -5,4 +5,18 @@ const garden = {
   root: (document.querySelector('meta[name="garden-root"]') || {}).content || "./",
   /** A URL for a site path ("static/x.json"), relative to this page. */
   url(path) { return new URL(this.root + path, document.baseURI).href; },
+  /** Copy text to the clipboard; a promise. Works on file:// and plain http too. */
+  copy(text) {
+    if (navigator.clipboard && window.isSecureContext) return navigator.clipboard.writeText(text);
+    const area = document.createElement("textarea");  // the old way, through a hidden textarea
+    area.value = text;
+    area.setAttribute("readonly", "");
+    area.style.position = "fixed";
+    area.style.opacity = "0";
+    document.body.appendChild(area);
+    area.select();
+    const ok = document.execCommand("copy");
+    area.remove();
+    return ok ? Promise.resolve() : Promise.reject(new Error("copy refused"));
+  },
 };

@@ -14,20 +14,6 @@
     return href && /^https?:\/\//i.test(href) ? href : location.href.split("#")[0];
   }
 
-  function copyText(value) {
-    if (navigator.clipboard && window.isSecureContext) return navigator.clipboard.writeText(value);
-    const area = document.createElement("textarea");
-    area.value = value;
-    area.setAttribute("readonly", "");
-    area.style.position = "fixed";
-    area.style.opacity = "0";
-    document.body.appendChild(area);
-    area.select();
-    const ok = document.execCommand("copy");
-    area.remove();
-    return ok ? Promise.resolve() : Promise.reject(new Error("copy refused"));
-  }
-
   /** "https://mastodon.social/@me" or "@me@mastodon.social" -> "mastodon.social" (or "" if unusable). */
   function server(input) {
     let s = (input || "").trim().replace(/^[a-z]+:\/\//i, "").replace(/\/.*$/, "");
@@ -48,7 +34,7 @@
     if (copy) {
       const label = copy.textContent;
       copy.addEventListener("click", () => {
-        copyText(full).then(() => { copy.textContent = copy.dataset.done || label; copy.dataset.state = "done"; },
+        garden.copy(full).then(() => { copy.textContent = copy.dataset.done || label; copy.dataset.state = "done"; },
           () => { copy.textContent = "Ctrl+C"; });
         clearTimeout(copy._reset);
         copy._reset = setTimeout(() => { copy.textContent = label; delete copy.dataset.state; }, 2000);
