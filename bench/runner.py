@@ -440,9 +440,15 @@ def main(argv=None) -> int:
                "settings": {"sizes": sizes, "runs": args.runs, "seed": args.seed, "memory": args.memory,
                             "sample_ms": args.sample_ms},
                "sizes": {}}
-    tables = []
+    tables, code = [], 0
     for n in sizes:
-        results["sizes"][str(n)] = bench_size(n, args, tools, args.work)
+        try:
+            results["sizes"][str(n)] = bench_size(n, args, tools, args.work)
+        except RuntimeError as exc:  # a build failed: say which, keep what was measured
+            log(f"bench: error at {n} notes: {exc}")
+            results["error"] = f"{n} notes: {exc}"
+            code = 1
+            break
         tables.append(table(n, results["sizes"][str(n)]))
         log("")
         log(tables[-1])
@@ -452,5 +458,6 @@ def main(argv=None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     path = args.out / f"results-{datetime.datetime.now():%Y-%m-%d-%H%M%S}.json"
     path.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-    print(header + "\n\n" + "\n\n".join(tables) + f"\n\nresults: {path}")
-    return 0
+    errors = [f"error: {results['error']}".strip()] if "error" in results else []
+    print("\n\n".join([header, *tables, *errors, f"results: {path}"]))
+    return code
