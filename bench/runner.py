@@ -359,12 +359,13 @@ def table(n: int, result: dict) -> str:
     info = result["garden"]
     lines = [f"{n:,} notes ({info['published']:,} published, {info['folders']} folders, "
              f"{info['markdown_bytes'] / MB:.1f} MB of Markdown)",
-             f"  {'build':<20}{'median s':>9}{'min–max s':>14}{'tree MB':>9}{'max RSS MB':>12}"
+             f"  {'build':<20}{'median s':>9}{'min–max s':>16}{'tree MB':>9}{'max RSS MB':>12}"
              f"{'files':>8}{'output MB':>11}{'written':>9}"]
     for key, step in result["steps"].items():
         s = step["summary"]
         written = f"{s['written']:>9.0f}" if "written" in s else f"{'':>9}"
-        lines.append(f"  {key:<20}{s['median_s']:>9.2f}{s['min_s']:>7.2f}–{s['max_s']:<6.2f}{s['tree_mb']:>9.0f}"
+        spread = f"{s['min_s']:.2f}–{s['max_s']:.2f}"
+        lines.append(f"  {key:<20}{s['median_s']:>9.2f}{spread:>16}{s['tree_mb']:>9.0f}"
                      f"{s['max_rss_mb']:>12.0f}{s['files']:>8}{s['bytes'] / MB:>11.1f}{written}")
     ratios = result["ratios"]
     if ratios:
