@@ -48,18 +48,23 @@ MB = 1024 * 1024
 class TreeSampler(threading.Thread):
     """Samples the memory of a process and all its descendants (forked workers included).
 
-    `rss` mode reads /proc/<pid>/statm (cheap: a 50 ms period costs ~2% of a core) and
-    sums resident memory over the tree; pages that forked workers still share with their
-    parent are counted once per process, so the sum is an upper bound. `pss` mode reads
-    /proc/<pid>/smaps_rollup, whose proportional set size counts shared pages once (the
-    true total), but each read walks the page tables (~10 ms for 600 MB), which slows
-    the build being measured.
+    `pss` mode (the default) reads /proc/<pid>/smaps_rollup: the proportional set size
+    counts a page shared by N processes as 1/N in each, so the sum over the tree is the
+    memory the build really holds, with no double counting of what forked workers share
+    with their parent. Each read walks the process's page tables (~10 ms for 600 MB), so
+    the sampler waits at least 20 times as long as its last sample took: it never takes
+    more than ~5% of one core, at the price of sampling large trees less often. The same
+    read gives the sum of resident sets (RSS), kept too.
+
+    `rss` mode reads only /proc/<pid>/statm (microseconds) and sums resident sets: pages
+    shared between processes count once per process, so it is an upper bound.
     """
 
-    def __init__(self, pid: int, period: float, mode: str = "rss"):
+    def __init__(self, pid: int, period: float, mode: str = "pss"):
         super().__init__(daemon=True)
         self.root, self.period, self.mode = pid, period, mode
-        self.peak = 0  # bytes, the largest sum seen
+        self.peak = 0  # bytes: the largest total seen (PSS or RSS, by mode)
+        self.peak_rss = 0  # bytes: the largest sum of resident sets seen
         self.peak_processes = 0
         self._done = threading.Event()
         self._page = os.sysconf("SC_PAGE_SIZE")
@@ -83,29 +88,39 @@ class TreeSampler(threading.Thread):
             todo.extend(children.get(pid, ()))
         return out
 
-    def memory(self, pid: int) -> int:
+    def memory(self, pid: int) -> tuple[int, int]:
+        """(PSS or RSS by mode, RSS) of one process, in bytes."""
         try:
             if self.mode == "pss":
+                pss = rss = 0
                 with open(f"/proc/{pid}/smaps_rollup", "rb") as f:
                     for line in f:
-                        if line.startswith(b"Pss:"):
-                            return int(line.split()[1]) * 1024
-                return 0
+                        if line.startswith(b"Rss:"):
+                            rss = int(line.split()[1]) * 1024
+                        elif line.startswith(b"Pss:"):
+                            pss = int(line.split()[1]) * 1024
+                            break
+                return pss, rss
             with open(f"/proc/{pid}/statm", "rb") as f:
-                return int(f.read().split()[1]) * self._page
+                rss = int(f.read().split()[1]) * self._page
+            return rss, rss
         except (OSError, ValueError, IndexError):
-            return 0  # the process ended between the scan and the read
+            return 0, 0  # the process ended between the scan and the read
 
     def sample(self) -> None:
         pids = self.tree()
-        total = sum(self.memory(pid) for pid in pids)
+        values = [self.memory(pid) for pid in pids]
+        total, rss = sum(v[0] for v in values), sum(v[1] for v in values)
         if total > self.peak:
             self.peak, self.peak_processes = total, len(pids)
+        self.peak_rss = max(self.peak_rss, rss)
 
     def run(self) -> None:
         while not self._done.is_set():
+            started = time.perf_counter()
             self.sample()
-            self._done.wait(self.period)
+            cost = time.perf_counter() - started
+            self._done.wait(max(self.period, 20 * cost) if self.mode == "pss" else self.period)
 
     def stop(self) -> None:
         self._done.set()
@@ -115,7 +130,8 @@ class TreeSampler(threading.Thread):
 @dataclass
 class Sample:
     seconds: float  # wall time, start to exit
-    tree_mb: float  # peak memory of the process tree (sum over processes, sampled)
+    tree_mb: float  # peak memory of the process tree (sum of PSS, or of RSS with --memory rss; sampled)
+    tree_rss_mb: float  # peak sum of the tree's resident sets (an upper bound; sampled)
     max_rss_mb: float  # the largest single process's peak RSS (exact, from the kernel)
     processes: int  # processes alive at the tree's peak
     code: int
@@ -144,7 +160,7 @@ def measure(cmd: list[str], cwd: Path, env: dict | None, period: float, mode: st
         proc.returncode = os.waitstatus_to_exitcode(status)
         err.seek(0)
         stderr = err.read().decode("utf-8", "replace")
-    return Sample(seconds, sampler.peak / MB, usage.ru_maxrss / 1024, sampler.peak_processes,
+    return Sample(seconds, sampler.peak / MB, sampler.peak_rss / MB, usage.ru_maxrss / 1024, sampler.peak_processes,
                   proc.returncode, stderr)
 
 
@@ -260,6 +276,7 @@ def summarize(samples: list[Sample]) -> dict:
     seconds = [s.seconds for s in samples]
     out = {"median_s": statistics.median(seconds), "min_s": min(seconds), "max_s": max(seconds),
            "tree_mb": statistics.median(s.tree_mb for s in samples),
+           "tree_rss_mb": statistics.median(s.tree_rss_mb for s in samples),
            "max_rss_mb": statistics.median(s.max_rss_mb for s in samples),
            "files": samples[-1].files, "bytes": samples[-1].bytes}
     for key in ("written", "warnings", "reported_seconds"):
@@ -359,14 +376,14 @@ def table(n: int, result: dict) -> str:
     info = result["garden"]
     lines = [f"{n:,} notes ({info['published']:,} published, {info['folders']} folders, "
              f"{info['markdown_bytes'] / MB:.1f} MB of Markdown)",
-             f"  {'build':<20}{'median s':>9}{'min–max s':>16}{'tree MB':>9}{'max RSS MB':>12}"
-             f"{'files':>8}{'output MB':>11}{'written':>9}"]
+             f"  {'build':<20}{'median s':>9}{'min–max s':>16}{'tree ' + result['memory'].upper():>9}{'max RSS':>9}"
+             f"{'files':>8}{'output MB':>11}{'written':>9}   (memory in MB)"]
     for key, step in result["steps"].items():
         s = step["summary"]
         written = f"{s['written']:>9.0f}" if "written" in s else f"{'':>9}"
         spread = f"{s['min_s']:.2f}–{s['max_s']:.2f}"
         lines.append(f"  {key:<20}{s['median_s']:>9.2f}{spread:>16}{s['tree_mb']:>9.0f}"
-                     f"{s['max_rss_mb']:>12.0f}{s['files']:>8}{s['bytes'] / MB:>11.1f}{written}")
+                     f"{s['max_rss_mb']:>9.0f}{s['files']:>8}{s['bytes'] / MB:>11.1f}{written}")
     ratios = result["ratios"]
     if ratios:
         lines.append("  ratios: " + ", ".join(f"{k} {v:.2f}×" for k, v in ratios.items() if v is not None))
@@ -394,8 +411,9 @@ def main(argv=None) -> int:
     p.add_argument("--garden", help="command that runs garden (default: this Python's `-m garden`)")
     p.add_argument("--no-hugo", action="store_true", help="skip Hugo even if it is installed")
     p.add_argument("--no-eleventy", action="store_true", help="skip Eleventy even if it is installed")
-    p.add_argument("--memory", choices=("rss", "pss"), default="rss",
-                   help="how the process tree's memory is sampled (pss is exact but slows the builds)")
+    p.add_argument("--memory", choices=("pss", "rss"), default="pss",
+                   help="tree memory as the sum of PSS (default: shared pages once) or of RSS (cheaper, "
+                        "an upper bound)")
     p.add_argument("--sample-ms", type=float, default=50, help="memory sampling period (default 50 ms)")
     p.add_argument("--verify", action="store_true",
                    help="after each run's incremental builds, compare the site with a cold build")
