@@ -219,14 +219,20 @@ class _Context:
     all_rels: set[str]
     tags: dict[str, Tag]
     folders: dict[str, list[Page]]
-    _stems: list[str] | None = None
+    _names: dict[int, list[str]] | None = None
 
-    @property
-    def stems(self) -> list[str]:
-        """Every note's name, for "did you mean" hints (built once, on the first broken link)."""
-        if self._stems is None:
-            self._stems = sorted({r.rsplit("/", 1)[-1].removesuffix(".md") for r in self.all_rels})
-        return self._stems
+    def hint(self, target: str) -> str:
+        """"did you mean [[Note]]?" for a broken link. Only names of a near length can be
+        close enough (difflib's ratio needs the shorter at least 0.6 of the longer), so
+        the notes are grouped by name length once, on the first broken link."""
+        if self._names is None:
+            self._names = {}
+            for name in sorted({r.rsplit("/", 1)[-1].removesuffix(".md") for r in self.all_rels}):
+                self._names.setdefault(len(name), []).append(name)
+        word = target.rsplit("/", 1)[-1].removesuffix(".md")
+        near = [n for size in range(int(len(word) * 0.6), int(len(word) / 0.6) + 2)
+                for n in self._names.get(size, ())]
+        return did_you_mean(word, near)
 
 
 def _mark_embed_cycles(pages: list[Page], by_rel: dict[str, Page], targets: dict[str, list[Target]],
@@ -273,7 +279,7 @@ def _resolve_link(link: Link, page: Page, ctx: _Context, report: Report) -> Targ
         if names_a_file(link.target):
             problem, code = "missing attachment", "missing-attachment"
         report.warning(note.rel, link.line, f"{problem}: {label} matches no file in the vault",
-                       hint=did_you_mean(link.target.rsplit("/", 1)[-1].removesuffix(".md"), ctx.stems),
+                       hint=ctx.hint(link.target),
                        code=code)
         return Target("missing")
     if match.candidates:
