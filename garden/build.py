@@ -1,6 +1,7 @@
 """`garden build`: load -> parse -> resolve -> render -> write. Read this first."""
 from __future__ import annotations
 
+import gc
 import hashlib
 import time
 from collections.abc import Callable
@@ -48,6 +49,26 @@ def build(cfg: Config, *, force: bool = False, progress: Progress | None = None,
     to keep the previous site (`garden serve` swaps under a lock its requests wait on,
     and holds back a rebuild that broke a note).
     """
+    with _no_gc():
+        return _build(cfg, force, progress, use_cache, session, commit)
+
+
+@contextmanager
+def _no_gc():
+    """Python's cycle collector walks every object it tracks, again and again, while a build
+    creates hundreds of thousands of small ones (notes, links, targets) and no cycles worth
+    collecting: off during a build, it costs less than half the time it takes otherwise."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def _build(cfg: Config, force: bool, progress: Progress | None, use_cache: bool, session: dict | None,
+           commit: Commit | None) -> BuildResult:
     started = time.perf_counter()
     progress = progress or Progress(enabled=False)
     report = Report()

@@ -6,6 +6,7 @@ come out.
 """
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import signal
@@ -22,8 +23,12 @@ def workers() -> int:
 
 
 def _quiet_workers() -> None:
-    """Ctrl+C is the parent's to handle: a worker just stops when the pool is torn down."""
+    """Ctrl+C is the parent's to handle: a worker just stops when the pool is torn down.
+    The cycle collector, off in the parent during a build, runs in each worker, but over
+    the worker's own objects only (what the fork inherited is frozen out of its sight)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    gc.freeze()
+    gc.enable()
 
 
 def _run(args):

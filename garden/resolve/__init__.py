@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import posixpath
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
@@ -219,20 +220,29 @@ class _Context:
     all_rels: set[str]
     tags: dict[str, Tag]
     folders: dict[str, list[Page]]
-    _names: dict[int, list[str]] | None = None
+    _names: list[str] | None = None
+    _grams: dict[str, list[int]] | None = None
 
     def hint(self, target: str) -> str:
-        """"did you mean [[Note]]?" for a broken link. Only names of a near length can be
-        close enough (difflib's ratio needs the shorter at least 0.6 of the longer), so
-        the notes are grouped by name length once, on the first broken link."""
-        if self._names is None:
-            self._names = {}
-            for name in sorted({r.rsplit("/", 1)[-1].removesuffix(".md") for r in self.all_rels}):
-                self._names.setdefault(len(name), []).append(name)
+        """"did you mean [[Note]]?" for a broken link. difflib is slow against thousands of
+        names, so it only sees the 20 names sharing the most three-letter pieces with the
+        link; pieces found in over a tenth of all names tell nothing and are not indexed."""
+        if self._grams is None:
+            self._names = sorted({r.rsplit("/", 1)[-1].removesuffix(".md") for r in self.all_rels})
+            grams: dict[str, list[int]] = {}
+            for i, name in enumerate(self._names):
+                for gram in _trigrams(name):
+                    grams.setdefault(gram, []).append(i)
+            limit = max(50, len(self._names) // 10)
+            self._grams = {g: ids for g, ids in grams.items() if len(ids) <= limit}
         word = target.rsplit("/", 1)[-1].removesuffix(".md")
-        near = [n for size in range(int(len(word) * 0.6), int(len(word) / 0.6) + 2)
-                for n in self._names.get(size, ())]
-        return did_you_mean(word, near)
+        shared = Counter(i for gram in _trigrams(word) for i in self._grams.get(gram, ()))
+        return did_you_mean(word, [self._names[i] for i, _ in shared.most_common(20)])
+
+
+def _trigrams(name: str) -> set[str]:
+    padded = f"  {name.lower()} "
+    return {padded[i:i + 3] for i in range(len(padded) - 2)}
 
 
 def _mark_embed_cycles(pages: list[Page], by_rel: dict[str, Page], targets: dict[str, list[Target]],
