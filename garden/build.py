@@ -15,7 +15,7 @@ from .load import load
 from .parallel import pmap
 from .parse import parse_note
 from .progress import Progress
-from .render import Deferred, emit_404, emit_files, emit_lists, emit_static, page_key, render_note
+from .render import Deferred, common_key, emit_404, emit_files, emit_lists, emit_static, page_key, render_note
 from .render.theme import Theme
 from .resolve import Garden, resolve
 from .write import Output, check_output
@@ -193,7 +193,7 @@ def write_site(garden: Garden, theme: Theme, output: Output, report: Report, pro
     Returns each page's render-time diagnostics, so a page that is not rendered
     again still reports its problems.
     """
-    common = f"{fingerprint(garden.config)}\0{theme.fingerprint}\0{code_version()}"
+    common = common_key(theme, garden.config)
     keys = [page_key(garden, page, common) for page in garden.pages]
     todo = []
     diagnostics: dict[str, list] = {}

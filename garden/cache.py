@@ -21,6 +21,7 @@ import os
 import pickle
 import shutil
 import zlib
+from functools import lru_cache
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,6 +31,7 @@ from .model import Note
 CACHE_DIR = ".garden-cache"
 
 
+@lru_cache(maxsize=1)
 def code_version() -> str:
     """The package version plus a digest of its source files (so edits to garden itself invalidate)."""
     h = hashlib.sha256(__version__.encode())

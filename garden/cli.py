@@ -88,6 +88,8 @@ def relative(d: Diagnostic, base: Path | None) -> Diagnostic:
 
 
 def cmd_build(args) -> int:
+    import gc
+    gc.disable()  # a one-shot process: the collector would only walk the garden's objects at exit
     from .build import build
     from .config import load_config
     from .progress import Progress

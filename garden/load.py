@@ -130,7 +130,7 @@ def load(vault: Path, skip: list[Path], ignore: list[str], report: Report,
             rel = f"{rel_folder}/{name}" if rel_folder else name
             if name.startswith(".") or ignored(rel):
                 continue
-            path = Path(entry.path)
+            path = real = Path(entry.path)  # real: under the resolved vault, unless a symlink
             if entry.is_symlink():
                 try:
                     real = path.resolve(strict=True)
@@ -141,12 +141,10 @@ def load(vault: Path, skip: list[Path], ignore: list[str], report: Report,
                     report.warning(rel, 0, "symlink points outside the vault; not followed", code="symlink")
                     continue
             if entry.is_dir():
-                if path.resolve() in skip_set or (path / ".garden-manifest.json").is_file():
+                if real in skip_set or (path / ".garden-manifest.json").is_file():
                     continue  # our output folder, or any other site garden built inside the vault
                 walk(path, rel, root)
             elif entry.is_file():
-                if path.resolve() in skip_set:
-                    continue
                 if name.lower().endswith(".md"):
                     try:
                         st = entry.stat()

@@ -45,6 +45,7 @@ def path_segment(text: str) -> str:
     return slug
 
 
+@lru_cache(maxsize=65536)
 def slugify_path(vault_path: str) -> str:
     """'Folder/My Note.md' -> 'folder/my-note/' (the site path of the note's page)."""
     stem = vault_path[:-3] if vault_path.lower().endswith(".md") else vault_path

@@ -168,8 +168,15 @@ class Deferred:
 
 def view_key(theme: Theme, cfg, *views) -> str:
     data = json.dumps(views, sort_keys=True, default=str, ensure_ascii=False)
-    return hashlib.blake2b(f"{theme.fingerprint}\0{fingerprint(cfg)}\0{code_version()}\0{data}".encode(),
-                           digest_size=16).hexdigest()
+    return hashlib.blake2b(f"{common_key(theme, cfg)}\0{data}".encode(), digest_size=16).hexdigest()
+
+
+def common_key(theme: Theme, cfg) -> str:
+    """What every output depends on: the settings, the theme and garden's own code."""
+    key = getattr(theme, "_common_key", None)
+    if key is None:
+        key = theme._common_key = f"{fingerprint(cfg)}\0{theme.fingerprint}\0{code_version()}"
+    return key
 
 
 def _list_page(garden: Garden, theme: Theme, path: str, title: str, pages: list[Page], **extra) -> Deferred:
