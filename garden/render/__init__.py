@@ -50,12 +50,17 @@ def _date(meta: dict, keys: tuple[str, ...]) -> str:
     return ""
 
 
+_CREATED = ("created", "date", "dg-created", "created_at")
+_UPDATED = ("updated", "modified", "dg-updated", "lastmod", "last_modified")
+_DATE_KEYS = _CREATED + _UPDATED
+
+
 def page_dates(page: Page) -> dict:
     meta = page.note.meta
     modified = datetime.datetime.fromtimestamp(page.note.mtime, datetime.timezone.utc).date().isoformat() \
         if page.note.mtime else ""
-    created = _date(meta, ("created", "date", "dg-created", "created_at")) or modified
-    updated = _date(meta, ("updated", "modified", "dg-updated", "lastmod", "last_modified")) or modified
+    created = _date(meta, _CREATED) or modified
+    updated = _date(meta, _UPDATED) or modified
     return {"created": created, "updated": updated}
 
 
@@ -180,12 +185,26 @@ def common_key(theme: Theme, cfg) -> str:
 
 
 def _list_page(garden: Garden, theme: Theme, path: str, title: str, pages: list[Page], **extra) -> Deferred:
-    view = {"kind": "list", "title": title, "path": path, "canonical": garden.config.absolute_url(path),
-            "description": extra.pop("description", "") or garden.config.description,
-            "entries": [link_view(path, p) | page_dates(p) for p in pages], **extra}
-    site = site_view(garden, theme, path)
-    return Deferred(view_key(theme, garden.config, site, view),
-                    lambda: theme.render("list.html", site=site, page=view, ui=garden.config.ui).encode())
+    """A listing, rendered only when what it shows changed: its key is built from each
+    entry's card (cheap strings), the full view only when the page is rendered."""
+    key = view_key(theme, garden.config, path, title, extra, garden.home is None,
+                   "".join(_card(p) + _dated(p) for p in pages))
+
+    def make() -> bytes:
+        view = {"kind": "list", "title": title, "path": path, "canonical": garden.config.absolute_url(path),
+                "description": extra.get("description", "") or garden.config.description,
+                "entries": [link_view(path, p) | page_dates(p) for p in pages],
+                **{k: v for k, v in extra.items() if k != "description"}}
+        return theme.render("list.html", site=site_view(garden, theme, path), page=view,
+                            ui=garden.config.ui).encode()
+
+    return Deferred(key, make)
+
+
+def _dated(page: Page) -> str:
+    """What page_dates reads of a page."""
+    meta = page.note.meta
+    return f"{page.note.mtime}\0" + "\0".join(str(meta.get(k, "")) for k in _DATE_KEYS) + "\n"
 
 
 def emit_lists(garden: Garden, theme: Theme) -> Iterator[tuple[str, bytes]]:
