@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
+from browser import browser  # noqa: E402,F401  (one chromium per session, for every browser test)
+
 ROOT = Path(__file__).resolve().parents[1]
 
 

@@ -6,20 +6,24 @@ dicts and lists (the "views" below), never the pipeline's objects.
 """
 from __future__ import annotations
 
-import datetime
 import math
 from collections.abc import Iterator
 
 from markupsafe import Markup
 
-from ..config import note_display
+import dataclasses
+import json
 from ..diagnostics import Diagnostic
 from ..paths import page_file, relative_url, root_url, slugify_path
 from ..resolve import Garden, Page
+from .feeds import FEED, feeds_enabled
+from .graph import GRAPH_PAGE
 from .slots import Filler
 from .theme import Theme
 
 WORDS_PER_MINUTE = 220
+DISPLAY_KEYS = ("backlinks", "toc", "local_graph", "graph_depth_control", "file_tree", "search",
+                "link_previews", "tags", "inline_title", "home_link")
 
 
 def site_view(garden: Garden, theme: Theme, page_path: str) -> dict:
@@ -32,24 +36,31 @@ def site_view(garden: Garden, theme: Theme, page_path: str) -> dict:
         "root": root, "tags_url": root + "tags/", "base_path": cfg.base_path,
         "css": css, "js": f"{root}static/garden.js?v={theme.asset_version('garden.js')}",
         "has_home_note": garden.home is not None,
+        "graph_url": root + GRAPH_PAGE if GRAPH_PAGE not in garden.by_path else "",
+        "feed_url": root + FEED if feeds_enabled(cfg) else "",
+        "display": dataclasses.asdict(cfg.display),
+        "ui_json": ui_json(cfg),
     }
 
 
-def _date(meta: dict, keys: tuple[str, ...]) -> str:
-    for key in keys:
-        value = meta.get(key)
-        if isinstance(value, str) and value[:4].isdigit():
-            return value[:10]
-    return ""
+def ui_json(cfg) -> Markup:
+    """The UI strings the page's script needs, as JSON safe inside <script> (made once per build)."""
+    key = id(cfg.ui)
+    if key not in _UI_JSON:
+        data = json.dumps(dataclasses.asdict(cfg.ui), ensure_ascii=False, sort_keys=True)
+        _UI_JSON.clear()
+        _UI_JSON[key] = (cfg.ui, Markup(data.replace("<", "\\u003c").replace("&", "\\u0026")))
+    return _UI_JSON[key][1]
+
+
+_UI_JSON: dict = {}
 
 
 def page_dates(page: Page) -> dict:
-    meta = page.note.meta
-    modified = datetime.datetime.fromtimestamp(page.note.mtime, datetime.timezone.utc).date().isoformat() \
-        if page.note.mtime else ""
-    created = _date(meta, ("created", "date", "dg-created", "created_at")) or modified
-    updated = _date(meta, ("updated", "modified", "dg-updated", "lastmod", "last_modified")) or modified
-    return {"created": created, "updated": updated}
+    """The note's dates as shown and as machine-readable (dates.py decides where they come from)."""
+    if page.dates is None:
+        return {"created": "", "updated": ""}
+    return {"created": page.dates.created.date().isoformat(), "updated": page.dates.updated.date().isoformat()}
 
 
 def link_view(from_path: str, page: Page) -> dict:
@@ -71,7 +82,7 @@ def render_note(garden: Garden, theme: Theme, page: Page) -> tuple[bytes, list[D
     filler = Filler(garden, page.path)
     body = filler.fill(note.html, note)
     words = len(note.text.split())
-    display = note_display(note.meta, cfg.display)
+    settings = page.settings
     view = {
         "kind": "note",
         "title": note.title,
@@ -83,7 +94,7 @@ def render_note(garden: Garden, theme: Theme, page: Page) -> tuple[bytes, list[D
                  for tag in note.tags if (t := garden.tags.get(tag.lower()))],
         "backlinks": [link_view(page.path, p) for p in garden.backlinks.get(note.rel, [])],
         "toc": [{"level": h.level, "text": h.text, "id": h.id} for h in note.headings if 2 <= h.level <= 4],
-        "display": display,
+        "display": {k: settings[k] for k in DISPLAY_KEYS},
         "dates": page_dates(page),
         "words": words,
         "minutes": max(1, math.ceil(words / WORDS_PER_MINUTE)),
@@ -92,8 +103,12 @@ def render_note(garden: Garden, theme: Theme, page: Page) -> tuple[bytes, list[D
         "listing": [link_view(page.path, p) | page_dates(p)
                     for p in sorted(listed, key=lambda p: (p.title.lower(), p.path)) if p is not page]
         if (listed := garden.listing(page.path)) else [],
-        "classes": " ".join(str(c) for c in (note.meta.get("dg-content-classes") or "").split()
-                            if isinstance(note.meta.get("dg-content-classes"), str)),
+        "classes": " ".join(settings["content_classes"]),
+        "icon": settings["note_icon"],
+        "metatags": [{"attr": "property" if k.startswith(("og:", "article:")) else "name", "name": k, "content": v}
+                     for k, v in settings["metatags"].items()],
+        "frontmatter": json.dumps(note.meta, default=str, ensure_ascii=False, sort_keys=True)
+        .replace("<", "\\u003c") if settings["pass_frontmatter"] else "",
     }
     html = theme.render("note.html", site=site_view(garden, theme, page.path), page=view, ui=cfg.ui)
     return html.encode(), filler.diagnostics

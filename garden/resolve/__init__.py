@@ -7,10 +7,12 @@ builds can never disagree with cold ones.
 """
 from __future__ import annotations
 
+import functools
 import posixpath
 from dataclasses import dataclass, field
 
-from ..config import Config
+from ..config import Config, note_settings
+from ..dates import Dates, git_history, note_dates
 from ..diagnostics import Report, did_you_mean
 from ..markdown.headings import heading_slug
 from ..model import Link, Note
@@ -18,7 +20,7 @@ from ..paths import slugify_file, slugify_path, slugify_segment
 from .links import LinkIndex
 
 HOME_TAG = "gardenentry"
-RESERVED = ("static/", "404.html")  # tags/ pages may take an intro note, see `listing_of`
+RESERVED = ("static/", "pagefind/", "404.html")  # tags/ pages may take an intro note, see `listing_of`
 
 
 @dataclass
@@ -27,6 +29,8 @@ class Page:
     note: Note
     path: str  # site path, "" for the home page
     tree: str  # vault path as shown in the file tree (dg-path moves it)
+    dates: Dates | None = None  # created/updated: frontmatter, else git, else the file
+    settings: dict = field(default_factory=dict)  # config.note_settings: display switches, dg-hide, dg-pinned, ...
 
     @property
     def title(self) -> str:
@@ -60,6 +64,10 @@ class Garden:
     tags: dict[str, Tag]  # by lowercased tag
     files: dict[str, str]  # attachments used by published notes: vault path -> site path
     folders: dict[str, list[Page]]  # folder site path -> pages directly in it
+
+    @functools.cached_property
+    def by_path(self) -> dict[str, Page]:
+        return {p.path: p for p in self.pages}
 
     def listing(self, path: str) -> list[Page] | None:
         """The pages a tag or folder page at `path` lists (None when `path` is neither)."""
@@ -121,7 +129,10 @@ def resolve(notes: list[Note], attachments: list[str], cfg: Config, report: Repo
                          hint="give one of them another permalink", code="permalink")
             continue
         claimed[path] = note.rel
-        pages.append(Page(note, path, tree))
+        pages.append(Page(note, path, tree, settings=note_settings(note.meta, cfg.display)))
+    history = git_history(cfg.vault, report) if pages else {}
+    for page in pages:
+        page.dates = note_dates(page.note.meta, page.note.rel, page.note.mtime, history)
     by_rel = {p.note.rel: p for p in pages}
     by_path = {p.path: p for p in pages}
     home = by_rel.get(home_rel) if home_rel else None
@@ -265,12 +276,13 @@ def _tags(pages: list[Page]) -> dict[str, Tag]:
 
 
 def _folders(pages: list[Page]) -> dict[str, list[Page]]:
-    """Folder pages by site path; a vault folder `tags/` holds tag intros, not a folder page."""
+    """Folder pages by site path; a vault folder `tags/` holds tag intros, not a folder page.
+    A folder page is the explorer without JavaScript, so it leaves out what the explorer hides."""
     folders: dict[str, list[Page]] = {}
     for page in pages:
         parts = page.tree.split("/")[:-1]
         for depth in range(1, len(parts) + 1):
             folders.setdefault(slugify_path("/".join(parts[:depth]) + ".md"), [])
-        if parts:
+        if parts and not (page.settings.get("hide") or page.settings.get("hide_in_filetree")):
             folders[slugify_path("/".join(parts) + ".md")].append(page)
     return {k: v for k, v in sorted(folders.items()) if not k.startswith("tags/")}
