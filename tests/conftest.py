@@ -1,6 +1,7 @@
 """Shared helpers: build a small garden from a dict of files and read what a visitor would see."""
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
@@ -55,6 +56,18 @@ class Site:
     @property
     def errors(self) -> list[str]:
         return [d.format() for d in self.result.report.errors] if self.result else []
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _own_cache_folder(tmp_path_factory):
+    """Builds of bare vaults cache in the user's cache folder: keep the tests' out of it."""
+    old = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("xdg-cache"))
+    yield
+    if old is None:
+        os.environ.pop("XDG_CACHE_HOME", None)
+    else:
+        os.environ["XDG_CACHE_HOME"] = old
 
 
 @pytest.fixture

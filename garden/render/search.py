@@ -15,6 +15,7 @@ and rebuilt only when some note's searchable content changed.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib.util
 import shutil
@@ -60,12 +61,32 @@ def record(page: Page, language: str) -> tuple[str, str]:
     return "/" + page.path, "".join(parts)
 
 
+@functools.lru_cache(maxsize=1)
+def pagefind_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+    for name in ("pagefind_bin", "pagefind"):
+        try:
+            return version(name)
+        except PackageNotFoundError:
+            continue
+    return "?"
+
+
 def records_digest(records: list[tuple[str, str]], language: str) -> str:
-    from importlib.metadata import version
-    h = hashlib.sha256(f"pagefind {version('pagefind')} {language}\n".encode())
+    h = hashlib.sha256(f"pagefind {pagefind_version()} {language}\n".encode())
     for url, html in records:
         h.update(url.encode() + b"\0" + html.encode() + b"\0")
     return h.hexdigest()[:20]
+
+
+def pagefind_command() -> list[str]:
+    """The binary from the `pagefind_bin` wheel, run directly (`python -m pagefind` costs
+    a Python start-up per build)."""
+    try:
+        from pagefind_bin import get_executable
+        return [str(get_executable())]
+    except Exception:  # another packaging of Pagefind: its module entry point
+        return [sys.executable, "-m", "pagefind"]
 
 
 def _index(records: list[tuple[str, str]], language: str, out: Path) -> None:
@@ -78,7 +99,7 @@ def _index(records: list[tuple[str, str]], language: str, out: Path) -> None:
             file = source / url.strip("/") / "index.html" if url.strip("/") else source / "index.html"
             file.parent.mkdir(parents=True, exist_ok=True)
             file.write_text(html, encoding="utf-8")
-        done = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(source), "--output-path", str(out),
+        done = subprocess.run([*pagefind_command(), "--site", str(source), "--output-path", str(out),
                                "--force-language", language.split("-")[0].lower() or "en", "--silent"],
                               capture_output=True, text=True, timeout=1800)
         if done.returncode != 0 or not (out / "pagefind.js").is_file():
@@ -109,7 +130,7 @@ def emit_search(garden: Garden, theme: Theme) -> Iterator[tuple[str, Path] | Dia
     records = [record(p, cfg.language) for p in garden.pages if searchable(p)]
     if not records:
         return
-    if importlib.util.find_spec("pagefind") is None:
+    if importlib.util.find_spec("pagefind") is None and importlib.util.find_spec("pagefind_bin") is None:
         yield Diagnostic(cfg.source or "garden", 0, WARNING, "search is off: Pagefind is not installed",
                          hint="pip install 'pagefind[bin]'", code="search")
         return
