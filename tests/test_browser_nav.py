@@ -76,10 +76,31 @@ def test_search_ranks_titles_filters_tags_and_uses_keys(browser, url):
         page.locator(".search-result").first.wait_for()
         titles = page.locator(".search-title").all_inner_texts()
         assert titles[0] == "Compost"  # the title outranks notes that only mention it
-        # the summary is the snippet when the query is found in it; a #tag filters
+        # the summary is the snippet when the query is found in it
+        box.fill("soil")
+        page.wait_for_function("() => document.querySelector('.search-title').textContent === 'Soil Basics'")
+        soil = page.locator(".search-result").filter(has=page.locator(".search-title", has_text=re.compile("^Soil Basics$")))
+        assert soil.locator(".search-snippet").inner_text() == "What soil is made of, in short."
+        assert soil.locator(".search-snippet mark").inner_text() == "soil"
+        # words and a #tag: only notes with the tag
+        titles = "() => [...document.querySelectorAll('.search-title')].map(t => t.textContent).sort().join('|')"
+        box.fill("hive")
+        page.wait_for_function(titles + " === 'Hive Life|Soil Basics|Welcome'")
+        box.fill("hive #bees")
+        page.wait_for_function(titles + " === 'Hive Life'")
+        # a #tag alone suggests tags, each leading to its page
+        box.fill("#so")
+        page.wait_for_function("() => document.querySelector('.search-title').textContent === '#soil'")
+        assert page.locator(".search-snippet").first.inner_text() == "2 notes"
+        box.fill("#")
         box.fill("#bees")
-        page.wait_for_function("() => [...document.querySelectorAll('.search-title')].length === 2")
-        assert sorted(page.locator(".search-title").all_inner_texts()) == ["Hive Life", "Swarming"]
+        page.wait_for_function("() => document.querySelector('.search-title').textContent === '#bees'")
+        box.press("Enter")
+        page.wait_for_url(re.compile(re.escape(url) + "tags/bees/$"))
+        page.keyboard.press("Control+K")
+        box = page.locator(".search-input")
+        box.fill("soil")
+        page.wait_for_function("() => document.querySelectorAll('.search-result').length >= 2")
         box.press("ArrowDown")
         second = page.locator(".search-result").nth(1)
         assert second.get_attribute("aria-selected") == "true"

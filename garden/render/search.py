@@ -26,7 +26,7 @@ from html import escape
 from pathlib import Path
 
 from ..diagnostics import Diagnostic, WARNING
-from ..resolve import HOME_TAG, Garden, Page
+from ..resolve import HOME_TAG, Garden, Page, tag_path
 from .theme import Theme
 
 INDEX_DIR = "pagefind/"
@@ -42,17 +42,20 @@ def searchable(page: Page) -> bool:
 def record(page: Page, language: str) -> tuple[str, str]:
     """(url, HTML) for the indexer: weighted title, aliases and headings, then the body text."""
     note = page.note
-    tags = sorted({"/".join(t.split("/")[:i]).lower() for t in note.tags if t.lower() != HOME_TAG
-                   for i in range(1, t.count("/") + 2)})
-    parts = [f'<html lang="{escape(language)}"><body><main data-pagefind-body>',
-             f'<h1 data-pagefind-weight="{WEIGHTS["title"]}" data-pagefind-meta="title">{escape(note.title)}</h1>']
+    # Each tag and its parents (#area finds #area/sub), as in its page's address: tags/<value>/.
+    tags = sorted({tag_path("/".join(t.split("/")[:i]))[len("tags/"):-1] for t in note.tags
+                   if t.lower() != HOME_TAG for i in range(1, t.count("/") + 2)})
+    # The body comes first so that excerpts read as prose; the weighted title, aliases and
+    # headings follow (the body text already holds the headings in place, at body weight).
+    parts = [f'<html lang="{escape(language)}"><body><main data-pagefind-body>']
+    for paragraph in note.text.split("\n"):
+        if paragraph.strip():
+            parts.append(f"<p>{escape(paragraph)}</p>")
+    parts.append(f'<h1 data-pagefind-weight="{WEIGHTS["title"]}" data-pagefind-meta="title">{escape(note.title)}</h1>')
     if note.aliases:
         parts.append(f'<p data-pagefind-weight="{WEIGHTS["alias"]}">{escape(" · ".join(note.aliases))}</p>')
     for h in note.headings:
         parts.append(f'<h2 data-pagefind-weight="{WEIGHTS["heading"]}">{escape(h.text)}</h2>')
-    for paragraph in note.text.split("\n"):
-        if paragraph.strip():
-            parts.append(f"<p>{escape(paragraph)}</p>")
     if note.summary:
         parts.append(f'<span data-pagefind-meta="summary" hidden>{escape(note.summary)}</span>')
     for tag in tags:

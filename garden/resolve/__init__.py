@@ -23,9 +23,10 @@ HOME_TAG = "gardenentry"
 RESERVED = ("static/", "pagefind/", "404.html")  # tags/ pages may take an intro note, see `listing_of`
 
 
-@dataclass
+@dataclass(eq=False)
 class Page:
-    """A published note placed in the site."""
+    """A published note placed in the site. Compared by identity: comparing notes field by
+    field made `page in list` checks quadratic in the garden's size."""
     note: Note
     path: str  # site path, "" for the home page
     tree: str  # vault path as shown in the file tree (dg-path moves it)

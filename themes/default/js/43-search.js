@@ -93,13 +93,26 @@
     if (!words && !tags.length) { show([], ""); status.textContent = ""; return; }
     let pf;
     try { pf = await load(); } catch (e) { return; }
-    if (!words) status.textContent = ui.search_loading || "";
-    const found = await pf.search(words || null, tags.length ? { filters: { tag: { all: tags } } } : {});
+    if (!words) { await suggestTags(pf, tags, mine); return; }
+    const found = await pf.search(words, tags.length ? { filters: { tag: { all: tags } } } : {});
     const data = await Promise.all(found.results.slice(0, LIMIT).map((r) => r.data()));
     if (mine !== seq) return;  // a newer query has already answered
     show(data, words);
     status.textContent = found.results.length ? (ui.search_results || "{count} results").replace("{count}", found.results.length)
       : (ui.no_results || "No results.");
+  }
+
+  // "#tag" alone: the tags that start with it, each leading to its tag page. (A search
+  // with a filter and no words would download the whole index.)
+  async function suggestTags(pf, tags, mine) {
+    const counts = (await pf.filters()).tag || {};
+    if (mine !== seq) return;
+    const wanted = tags[tags.length - 1];
+    const found = Object.keys(counts).filter((t) => t.startsWith(wanted))
+      .sort((a, b) => (a === wanted ? -1 : b === wanted ? 1 : counts[b] - counts[a] || a.localeCompare(b))).slice(0, LIMIT);
+    show(found.map((t) => ({ url: garden.href("tags/" + t + "/"), meta: { title: "#" + t },
+      excerpt: "", summary: (ui.notes_count || "{count} notes").replace("{count}", counts[t]) })), "");
+    status.textContent = found.length ? "" : (ui.no_results || "No results.");
   }
 
   function highlight(text, words) {
@@ -132,7 +145,8 @@
       a.tabIndex = -1;
       a.href = item.url;
       const title = highlight((item.meta && item.meta.title) || item.url, words);
-      const summary = item.meta && item.meta.summary ? highlight(item.meta.summary, words) : null;
+      const summary = item.summary ? { html: garden.escape(item.summary), hit: true }
+        : item.meta && item.meta.summary ? highlight(item.meta.summary, words) : null;
       // The post's summary is the snippet when the query is found in it (or in the title
       // only); otherwise the passage of the body where the words are.
       const useSummary = summary && (summary.hit || !/<mark>/.test(item.excerpt || "") || !words);
