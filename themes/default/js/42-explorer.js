@@ -70,7 +70,7 @@
     box.replaceChildren(list(tree));
     box.classList.add("ready");
     const current = box.querySelector('[aria-current="page"]');
-    const scroller = box.closest(".sidebar");
+    const scroller = box.closest(".site-nav");
     if (current && scroller && scroller.scrollHeight > scroller.clientHeight) {  // never scrolls the page itself
       const top = current.getBoundingClientRect().top - scroller.getBoundingClientRect().top;
       if (top > scroller.clientHeight - 40) scroller.scrollTop += top - scroller.clientHeight / 2;

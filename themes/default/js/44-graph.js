@@ -115,9 +115,10 @@
         .force("charge", d3.forceManyBody().strength(this.global ? -40 - Math.min(120, 4000 / (n + 1)) : -160).distanceMax(400))
         .force("x", d3.forceX().strength(0.06))
         .force("y", d3.forceY().strength(0.06))
-        .force("collide", d3.forceCollide((d) => d.r + 2))
-        .alphaDecay(0.04)
+        .alphaDecay(n > 2000 ? 0.07 : 0.04)
         .stop();
+      if (n <= 2000) this.sim.force("collide", d3.forceCollide((d) => d.r + 2));  // costly on big graphs
+      else this.sim.force("charge").theta(1.2);
       const reduced = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
       const warm = reduced ? 300 : n > 3000 ? 20 : 120;  // lay out most of it before the first frame
       for (let i = 0; i < warm && this.sim.alpha() > this.sim.alphaMin(); i++) this.sim.tick();
@@ -261,48 +262,60 @@
     }
 
     paint() {
+      // Batched: one path per link style and per node colour, so thousands of nodes stay cheap.
       const { ctx, view, ink } = this;
       const focus = this.hover;
+      const near = (d) => !focus || d === focus || focus.neighbours.has(d.vi);
       ctx.clearRect(0, 0, this.width, this.height);
       ctx.save();
       ctx.translate(view.x, view.y);
       ctx.scale(view.k, view.k);
       ctx.lineWidth = 1 / view.k;
+      const lit = new Path2D(), dim = new Path2D();
       for (const l of this.links) {
-        const lit = focus && (l.source === focus || l.target === focus);
-        ctx.strokeStyle = lit ? ink.accent : ink.line;
-        ctx.globalAlpha = focus && !lit ? 0.35 : 1;
-        ctx.beginPath();
-        ctx.moveTo(l.source.x, l.source.y);
-        ctx.lineTo(l.target.x, l.target.y);
-        ctx.stroke();
+        const path = focus && (l.source === focus || l.target === focus) ? lit : dim;
+        path.moveTo(l.source.x, l.source.y);
+        path.lineTo(l.target.x, l.target.y);
       }
+      ctx.globalAlpha = focus ? 0.35 : 1;
+      ctx.strokeStyle = ink.line;
+      ctx.stroke(dim);
+      ctx.globalAlpha = 1;
+      ctx.strokeStyle = ink.accent;
+      ctx.stroke(lit);
+      const groups = new Map();
       for (const d of this.nodes) {
-        const near = !focus || d === focus || focus.neighbours.has(d.vi);
-        ctx.globalAlpha = near ? 1 : 0.3;
-        ctx.fillStyle = d.color;
-        ctx.beginPath();
-        ctx.arc(d.x, d.y, d.r, 0, 2 * Math.PI);
-        ctx.fill();
-        if (d.gi === this.current) {
-          ctx.strokeStyle = ink.fg;
-          ctx.lineWidth = 2 / view.k;
-          ctx.stroke();
-          ctx.lineWidth = 1 / view.k;
-        }
+        const key = d.color + (near(d) ? "" : "|dim");
+        let path = groups.get(key);
+        if (!path) groups.set(key, (path = new Path2D()));
+        path.moveTo(d.x + d.r, d.y);
+        path.arc(d.x, d.y, d.r, 0, 2 * Math.PI);
+      }
+      for (const [key, path] of groups) {
+        ctx.globalAlpha = key.endsWith("|dim") ? 0.3 : 1;
+        ctx.fillStyle = key.split("|")[0];
+        ctx.fill(path);
       }
       ctx.globalAlpha = 1;
-      const showAll = this.nodes.length <= (this.global ? 60 : 16) || view.k > 1.6;
+      const current = this.nodes.find((d) => d.gi === this.current);
+      if (current) {
+        ctx.strokeStyle = ink.fg;
+        ctx.lineWidth = 2 / view.k;
+        ctx.beginPath();
+        ctx.arc(current.x, current.y, current.r + 1.5 / view.k, 0, 2 * Math.PI);
+        ctx.stroke();
+      }
+      const showAll = this.nodes.length <= (this.global ? 60 : 16) || view.k > 1.6 && this.nodes.length < 1500;
       ctx.font = `${12 / view.k}px system-ui, sans-serif`;
       ctx.textAlign = "center";
       ctx.textBaseline = "top";
       ctx.lineWidth = 3 / view.k;
       ctx.strokeStyle = ink.bg;
-      for (const d of this.nodes) {
-        const labelled = showAll || d === focus || d.gi === this.current || (focus && focus.neighbours.has(d.vi));
-        if (!labelled) continue;
+      const labelled = showAll ? this.nodes : [current, focus, ...(focus ? [...focus.neighbours].map((i) => this.nodes[i]) : [])];
+      for (const d of new Set(labelled)) {
+        if (!d) continue;
         const text = d.title.length > 32 ? d.title.slice(0, 30) + "…" : d.title;
-        ctx.fillStyle = d === focus || d.gi === this.current ? ink.fg : ink.soft;
+        ctx.fillStyle = d === focus || d === current ? ink.fg : ink.soft;
         ctx.strokeText(text, d.x, d.y + d.r + 3 / view.k);
         ctx.fillText(text, d.x, d.y + d.r + 3 / view.k);
       }
