@@ -239,7 +239,7 @@ def test_phone_menu_opens_the_explorer(browser, url):
 def test_no_serious_accessibility_violations(browser, site, scheme):
     with serve_site(site, "/sub/path/") as url, open_page(browser, color_scheme=scheme) as page:
         found = {}
-        for path in ("soil-basics/", "bees/", "graph/"):
+        for path in ("soil-basics/", "bees/", "tags/", "graph/", "no/such/page/"):
             page.goto(url + path)
             page.wait_for_load_state("networkidle")
             found[path] = axe_violations(page)
@@ -249,4 +249,32 @@ def test_no_serious_accessibility_violations(browser, site, scheme):
         page.locator(".search-result").first.wait_for()
         found["search"] = axe_violations(page)
         assert {k: v for k, v in found.items() if v} == {}
-        assert page.problems == []
+        assert [p for p in page.problems if "status of 404" not in p] == []
+
+
+def test_the_404_page_works_at_any_depth(browser, site):
+    """Served for any missing address, it finds its styles and links through the base path
+    of base_url (https://example.org/sub/path/)."""
+    with serve_site(site, "/sub/path/") as url, open_page(browser) as page:
+        response = page.goto(url + "no/such/page/")
+        assert response.status == 404
+        assert page.locator("h1").inner_text() == "Page not found"
+        page.locator("[data-explorer].ready").wait_for()
+        href = page.locator("[data-explorer] a", has_text="Compost").get_attribute("href")
+        page.locator("[data-explorer] a", has_text="Compost").click()
+        page.wait_for_url(re.compile(re.escape(url) + "compost/$"))
+        assert href and [p for p in page.problems if "404" not in p] == []
+
+
+def test_without_javascript_every_page_still_leads_everywhere(browser, url):
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(url + "bees/swarming/")
+        assert page.locator("[data-explorer]").is_hidden() and page.locator(".graph-panel").is_hidden()
+        assert page.locator("[data-search-open]").is_hidden() and page.locator("[data-theme-toggle]").is_hidden()
+        page.get_by_role("navigation", name="Breadcrumbs").get_by_role("link", name="Bees").click()
+        page.wait_for_url(re.compile(re.escape(url) + "bees/$"))
+        assert "Hive Life" in page.locator(".note-list").inner_text()
+    finally:
+        context.close()
