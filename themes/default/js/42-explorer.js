@@ -40,30 +40,40 @@
     return li;
   }
   function folder(f) {
+    // A folder's list is made when it is first opened: a garden of 10,000 notes would
+    // otherwise build every row of the tree on every page.
     const li = garden.el("li", "tree-folder");
     const row = garden.el("div", "tree-row");
     const toggle = garden.el("button", "tree-toggle");
     toggle.type = "button";
     toggle.innerHTML = chevron;
-    const sub = list(f);
-    sub.id = "tree-" + f.path.replace(/[^\w-]/g, "_");
+    const id = "tree-" + f.path.replace(/[^\w-]/g, "_");
+    let sub = null;
+    const open_ = () => {
+      if (!sub) {
+        sub = list(f);
+        sub.id = id;
+        li.append(sub);
+        toggle.setAttribute("aria-controls", id);
+      }
+      sub.hidden = false;
+    };
     const expanded = (here.startsWith(f.path) && here !== "") || open.has(f.path);
     toggle.setAttribute("aria-expanded", String(expanded));
-    toggle.setAttribute("aria-controls", sub.id);
     toggle.setAttribute("aria-label", (garden.ui.toggle_folder || "Toggle folder {folder}").replace("{folder}", f.name));
-    sub.hidden = !expanded;
     const a = garden.el("a", "tree-link tree-folder-link", f.name);
     a.href = garden.href(f.path);
     if (f.path === here) a.setAttribute("aria-current", "page");
     toggle.addEventListener("click", () => {
       const now = toggle.getAttribute("aria-expanded") !== "true";
       toggle.setAttribute("aria-expanded", String(now));
-      sub.hidden = !now;
+      if (now) open_(); else if (sub) sub.hidden = true;
       if (now) open.add(f.path); else open.delete(f.path);
       save();
     });
     row.append(toggle, a);
-    li.append(row, sub);
+    li.append(row);
+    if (expanded) open_();
     return li;
   }
   garden.json("static/explorer.json").then((tree) => {
