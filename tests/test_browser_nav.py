@@ -141,7 +141,9 @@ def test_global_graph_draws_nodes_and_a_click_opens_the_note(browser, url):
         assert graph.evaluate("""g => { const c = g.querySelector('canvas');
             const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
             let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++; return n; }""") > 200
-        assert len(page.locator(".graph-legend li").all()) >= 2
+        assert sorted(page.locator(".graph-legend li").all_inner_texts()) == ["#bees", "#soil"]
+        page.select_option("[data-graph-colors]", "folder")
+        assert page.locator(".graph-legend li").all_inner_texts() == ["Bees"]
         pos = graph.evaluate("g => g.gardenGraph.screenPosition('compost/')")
         page.locator("[data-graph] canvas").click(position={"x": pos["x"], "y": pos["y"]})
         page.wait_for_url(re.compile(re.escape(url) + "compost/$"))
