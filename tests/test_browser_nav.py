@@ -26,6 +26,9 @@ NOTES = {
     "Secret.md": "---\ntitle: Unpublished\n---\nnever shown, links to [[Compost]]\n",
 }
 PREFIXES = ["/", "/sub/path/"]
+# The script has drawn the explorer and any graph on the page.
+DRAWN = """() => { const e = document.querySelector("[data-explorer]"), g = document.querySelector("[data-graph]");
+    return (!e || e.classList.contains("ready")) && (!g || g.dataset.state === "settled"); }"""
 
 
 @pytest.fixture(scope="module")
@@ -243,7 +246,7 @@ def test_no_serious_accessibility_violations(browser, site, scheme):
         found = {}
         for path in ("soil-basics/", "bees/", "tags/", "graph/", "no/such/page/"):
             page.goto(url + path)
-            page.wait_for_load_state("networkidle")
+            page.wait_for_function(DRAWN)
             found[path] = axe_violations(page)
         page.goto(url + "compost/")
         page.keyboard.press("Control+K")
