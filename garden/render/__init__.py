@@ -6,13 +6,14 @@ dicts and lists (the "views" below), never the pipeline's objects.
 """
 from __future__ import annotations
 
+import dataclasses
+import json
 import math
 from collections.abc import Iterator
 
 from markupsafe import Markup
 
-import dataclasses
-import json
+from ..config import DISPLAY_SETTINGS, note_settings
 from ..diagnostics import Diagnostic
 from ..paths import page_file, relative_url, root_url, slugify_path
 from ..resolve import Garden, Page
@@ -22,8 +23,6 @@ from .slots import Filler
 from .theme import Theme
 
 WORDS_PER_MINUTE = 220
-DISPLAY_KEYS = ("backlinks", "toc", "local_graph", "graph_depth_control", "file_tree", "search",
-                "link_previews", "tags", "inline_title", "home_link")
 
 
 def site_view(garden: Garden, theme: Theme, page_path: str) -> dict:
@@ -82,7 +81,7 @@ def render_note(garden: Garden, theme: Theme, page: Page) -> tuple[bytes, list[D
     filler = Filler(garden, page.path)
     body = filler.fill(note.html, note)
     words = len(note.text.split())
-    settings = page.settings
+    settings = page.settings or note_settings(note.meta, cfg.display)
     view = {
         "kind": "note",
         "title": note.title,
@@ -94,7 +93,7 @@ def render_note(garden: Garden, theme: Theme, page: Page) -> tuple[bytes, list[D
                  for tag in note.tags if (t := garden.tags.get(tag.lower()))],
         "backlinks": [link_view(page.path, p) for p in garden.backlinks.get(note.rel, [])],
         "toc": [{"level": h.level, "text": h.text, "id": h.id} for h in note.headings if 2 <= h.level <= 4],
-        "display": {k: settings[k] for k in DISPLAY_KEYS},
+        "display": {k: settings[k] for k in DISPLAY_SETTINGS},
         "dates": page_dates(page),
         "words": words,
         "minutes": max(1, math.ceil(words / WORDS_PER_MINUTE)),
