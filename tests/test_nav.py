@@ -335,3 +335,15 @@ def test_a_garden_overrides_templates_and_adds_css_without_copying_the_theme(mak
     assert "Lost, sorry." in s.text("404.html")
     assert "rebeccapurple" in s.text("static/style.css") and ".tree-toggle" in s.text("static/style.css")
     assert any("static/custom.css" in link["href"] for link in s.page("a/").select('link[rel="stylesheet"]'))
+
+
+def test_ui_strings_are_translatable_in_pages_and_scripts(make_garden):
+    s = make_garden({"A.md": pub("a\n\n## H")},
+                    toml='[ui]\nsearch = "Suchen"\nexplorer = "Ordner"\ngraph_zoom_in = "Vergrößern"\n'
+                         'search_placeholder = "Den Garten <durchsuchen>"\n')
+    page = s.page("a/")
+    assert page.select_one("[data-search-open] .tool-label").get_text() == "Suchen"
+    assert page.select_one("#site-nav")["aria-label"] == "Ordner"
+    ui = json.loads(page.select_one("#garden-ui").string)
+    assert ui["graph_zoom_in"] == "Vergrößern" and ui["search_placeholder"] == "Den Garten <durchsuchen>"
+    assert "<durchsuchen>" not in s.text("a/index.html")  # escaped inside the script element

@@ -63,7 +63,9 @@
       const colors = panel && panel.querySelector("[data-graph-colors]");
       if (colors) colors.addEventListener("change", () => { this.colorBy = colors.value; this.colors(); this.legend(); this.draw(); });
       const bar = garden.el("div", "graph-zoom");
-      [["+", 1.4, "Zoom in"], ["−", 1 / 1.4, "Zoom out"], ["⟲", 0, "Reset"]].forEach(([label, factor, name]) => {
+      const ui = garden.ui;
+      [["+", 1.4, ui.graph_zoom_in || "Zoom in"], ["−", 1 / 1.4, ui.graph_zoom_out || "Zoom out"],
+        ["⟲", 0, ui.graph_reset || "Fit the graph"]].forEach(([label, factor, name]) => {
         const b = garden.el("button", "graph-button", label);
         b.type = "button";
         b.setAttribute("aria-label", name);
@@ -97,7 +99,8 @@
       this.nodes = keep.map((i, vi) => ({ ...nodes[i], gi: i, vi, degree: adjacency[i].length, neighbours: new Set() }));
       this.links = links.filter(([a, b]) => at.has(a) && at.has(b)).map(([a, b]) => ({ source: at.get(a), target: at.get(b) }));
       this.links.forEach((l) => { this.nodes[l.source].neighbours.add(l.target); this.nodes[l.target].neighbours.add(l.source); });
-      this.canvas.setAttribute("aria-label", (garden.ui.graph || "Graph") + ": " + this.nodes.length + " notes, " + this.links.length + " links");
+      this.canvas.setAttribute("aria-label", (garden.ui.graph_label || "Graph of {notes} notes and {links} links")
+        .replace("{notes}", this.nodes.length).replace("{links}", this.links.length));
       this.resize(false);
       this.colors();
       this.legend();
