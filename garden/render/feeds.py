@@ -28,7 +28,7 @@ def feeds_enabled(cfg: Config) -> bool:
 
 
 def no_base_url(cfg: Config, what: str) -> Diagnostic:
-    return Diagnostic(cfg.source or "garden", 0, NOTE, f"no base_url set, so {what} not written",
+    return Diagnostic(cfg.source or str(cfg.vault), 0, NOTE, f"no base_url set, so {what} not written",
                       hint="set base_url = \"https://…/\" in garden.toml or pass --base-url", code="no-base-url")
 
 

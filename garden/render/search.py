@@ -134,13 +134,13 @@ def emit_search(garden: Garden, theme: Theme) -> Iterator[tuple[str, Path] | Dia
     if not records:
         return
     if importlib.util.find_spec("pagefind") is None and importlib.util.find_spec("pagefind_bin") is None:
-        yield Diagnostic(cfg.source or "garden", 0, WARNING, "search is off: Pagefind is not installed",
+        yield Diagnostic(cfg.source or str(cfg.vault), 0, WARNING, "search is off: Pagefind is not installed",
                          hint="pip install 'pagefind[bin]'", code="search")
         return
     try:
         folder = build_index(records, cfg.language, cfg.cache_dir)
     except Exception as exc:  # the binary failed: the site still builds, without search
-        yield Diagnostic(cfg.source or "garden", 0, WARNING, f"search is off: Pagefind failed: {exc}",
+        yield Diagnostic(cfg.source or str(cfg.vault), 0, WARNING, f"search is off: Pagefind failed: {exc}",
                          code="search")
         return
     for path in sorted(folder.rglob("*")):
