@@ -283,3 +283,14 @@ def test_without_javascript_every_page_still_leads_everywhere(browser, url):
         assert "Hive Life" in page.locator(".note-list").inner_text()
     finally:
         context.close()
+
+
+def test_search_from_a_file_on_disk_says_it_needs_a_server(browser, site):
+    with open_page(browser) as page:
+        page.goto((site / "compost" / "index.html").as_uri())
+        page.keyboard.press("Control+K")
+        page.locator(".search-input").fill("soil")
+        status = page.locator(".search-status")
+        status.wait_for()
+        assert "served over http" in status.inner_text()
+        assert page.locator("h1.note-title").inner_text() == "Compost"  # the page itself works
