@@ -294,3 +294,20 @@ def test_search_from_a_file_on_disk_says_it_needs_a_server(browser, site):
         status.wait_for()
         assert "served over http" in status.inner_text()
         assert page.locator("h1.note-title").inner_text() == "Compost"  # the page itself works
+
+
+def test_explorer_remembers_opened_folders_across_pages(browser, url):
+    with open_page(browser) as page:
+        page.goto(url + "compost/")
+        toggle = page.get_by_role("button", name="Toggle folder Bees")
+        assert toggle.get_attribute("aria-expanded") == "false"
+        assert page.locator("[data-explorer] a", has_text="Hive Life").count() == 0  # made when opened
+        toggle.click()
+        page.locator("[data-explorer] a", has_text="Hive Life").wait_for()
+        page.goto(url + "soil-basics/")
+        toggle = page.get_by_role("button", name="Toggle folder Bees")
+        assert toggle.get_attribute("aria-expanded") == "true"
+        toggle.click()
+        page.goto(url + "compost/")
+        assert page.get_by_role("button", name="Toggle folder Bees").get_attribute("aria-expanded") == "false"
+        assert page.problems == []
