@@ -311,3 +311,12 @@ def test_explorer_remembers_opened_folders_across_pages(browser, url):
         page.goto(url + "compost/")
         assert page.get_by_role("button", name="Toggle folder Bees").get_attribute("aria-expanded") == "false"
         assert page.problems == []
+
+
+def test_a_note_left_out_of_the_graph_has_no_local_graph(browser, url):
+    with open_page(browser) as page:
+        page.goto(url + "quiet/")
+        page.wait_for_function("() => document.querySelector('[data-graph]').dataset.state === 'hidden'")
+        assert page.locator(".graph-panel").is_hidden()
+        page.locator("[data-theme-toggle]").click()
+        assert page.problems == []

@@ -52,7 +52,7 @@
       box.gardenGraph = this;  // for the browser tests: node positions on screen
       this.setup(this.depthSelect ? Number(this.depthSelect.value) : Number(box.dataset.depth || 1));
       new ResizeObserver(() => this.resize()).observe(box);
-      document.addEventListener("garden:theme", () => { this.colors(); this.draw(); });
+      document.addEventListener("garden:theme", () => { if (this.nodes) { this.colors(); this.draw(); } });
       this.events();
     }
 
@@ -85,7 +85,11 @@
       if (this.global) {
         keep = nodes.map((_, i) => i);
       } else {
-        if (this.current < 0) { this.box.closest(".graph-panel").hidden = true; return; }
+        if (this.current < 0) {  // this note is left out of the graph (dg-hide-in-graph)
+          this.box.closest(".graph-panel").hidden = true;
+          this.box.dataset.state = "hidden";
+          return;
+        }
         const found = new Map([[this.current, 0]]);
         let frontier = [this.current];
         for (let d = 1; d <= depth; d++) {
