@@ -115,6 +115,11 @@ def test_search_index_is_written_and_leaves_out_hidden_notes(site):
     assert not any(f.startswith("pagefind/pagefind-ui") for f in files)  # our own dialog instead
     entry = json.loads(site.text("pagefind/pagefind-entry.json"))
     assert entry["languages"]["en"]["page_count"] == len(GARDEN) - 2  # all but hidden and private
+    # the index is compressed, so check what was given to the indexer
+    from garden.render.search import record, searchable
+    indexed = "".join(html for p in site.result.garden.pages if searchable(p) for _, html in [record(p, "en")])
+    assert "HIDDEN-BODY" not in indexed and "PRIVATE-BODY" not in indexed and "PRIVATE-TITLE" not in indexed
+    assert "Alpha in short." in indexed
 
 
 def test_search_records_weigh_title_over_aliases_headings_and_body():
