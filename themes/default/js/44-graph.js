@@ -118,20 +118,25 @@
       const radius = (d) => 2.5 + Math.sqrt(d.degree) * (this.global ? 1.2 : 1);
       this.nodes.forEach((d) => { d.r = radius(d); });
       this.sim = d3.forceSimulation(this.nodes)
-        .force("link", d3.forceLink(this.links).distance(this.global ? 36 : 48).strength(0.6))
-        .force("charge", d3.forceManyBody().strength(this.global ? -40 - Math.min(120, 4000 / (n + 1)) : -160).distanceMax(400))
+        .force("link", d3.forceLink(this.links).distance(this.global ? 36 : 80).strength(0.5))
+        .force("charge", d3.forceManyBody().strength(this.global ? -40 - Math.min(120, 4000 / (n + 1)) : -300).distanceMax(500))
         .force("x", d3.forceX().strength(0.06))
         .force("y", d3.forceY().strength(0.06))
         .alphaDecay(n > 2000 ? 0.07 : 0.04)
         .stop();
-      if (n <= 2000) this.sim.force("collide", d3.forceCollide((d) => d.r + 2));  // costly on big graphs
+      if (n <= 2000) this.sim.force("collide", d3.forceCollide((d) => d.r + (this.global ? 2 : 12)));  // costly on big graphs
       else this.sim.force("charge").theta(1.2);
       const reduced = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
       const warm = reduced ? 300 : n > 3000 ? 20 : 120;  // lay out most of it before the first frame
       for (let i = 0; i < warm && this.sim.alpha() > this.sim.alphaMin(); i++) this.sim.tick();
       this.fit();
       this.box.dataset.state = "running";
-      this.sim.on("tick", () => this.draw()).on("end", () => { this.box.dataset.state = "settled"; this.draw(); });
+      this.moved = false;  // refit once the layout settles, unless the reader has panned or zoomed
+      this.sim.on("tick", () => this.draw()).on("end", () => {
+        if (!this.moved) this.fit();
+        this.box.dataset.state = "settled";
+        this.draw();
+      });
       if (this.sim.alpha() > this.sim.alphaMin()) this.sim.restart();
       else { this.box.dataset.state = "settled"; this.draw(); }
     }
@@ -182,7 +187,7 @@
       if (!this.nodes.length) return;
       let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
       this.nodes.forEach((d) => { x0 = Math.min(x0, d.x); y0 = Math.min(y0, d.y); x1 = Math.max(x1, d.x); y1 = Math.max(y1, d.y); });
-      const padX = this.global ? 40 : 70, padY = 30;  // room for the labels
+      const padX = this.global ? 40 : 36, padY = 28;  // room for the labels
       const k = Math.min(2, (this.width - 2 * padX) / Math.max(1, x1 - x0), (this.height - 2 * padY) / Math.max(1, y1 - y0));
       this.view = { k, x: this.width / 2 - k * (x0 + x1) / 2, y: this.height / 2 - k * (y0 + y1) / 2 };
       this.draw();
@@ -199,6 +204,7 @@
     }
 
     zoomBy(factor, cx, cy) {
+      this.moved = true;
       const k = Math.max(0.05, Math.min(8, this.view.k * factor));
       const f = k / this.view.k;
       this.view = { k, x: cx - (cx - this.view.x) * f, y: cy - (cy - this.view.y) * f };
@@ -235,7 +241,7 @@
         if (drag && !drag.pinch) {
           if (Math.hypot(p.x - drag.start.x, p.y - drag.start.y) > 4) drag.moved = true;
           if (drag.node) { drag.node.fx = (p.x - this.view.x) / this.view.k; drag.node.fy = (p.y - this.view.y) / this.view.k; }
-          else { this.view.x += p.x - drag.last.x; this.view.y += p.y - drag.last.y; this.draw(); }
+          else { this.view.x += p.x - drag.last.x; this.view.y += p.y - drag.last.y; this.moved = true; this.draw(); }
           drag.last = p;
           return;
         }
@@ -312,7 +318,7 @@
         ctx.arc(current.x, current.y, current.r + 1.5 / view.k, 0, 2 * Math.PI);
         ctx.stroke();
       }
-      const showAll = this.nodes.length <= (this.global ? 60 : 16) || view.k > 1.6 && this.nodes.length < 1500;
+      const showAll = this.nodes.length <= (this.global ? 60 : 8) || view.k > 1.6 && this.nodes.length < 1500;
       ctx.font = `${12 / view.k}px system-ui, sans-serif`;
       ctx.textAlign = "center";
       ctx.textBaseline = "top";
