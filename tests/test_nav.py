@@ -134,8 +134,8 @@ def test_search_records_weigh_title_over_aliases_headings_and_body():
     assert '<h1 data-pagefind-weight="10.0" data-pagefind-meta="title">Bees &amp; &lt;Hives&gt;</h1>' in html
     assert '<p data-pagefind-weight="8.0">Apis</p>' in html
     assert '<h2 data-pagefind-weight="5.0">Swarming</h2>' in html
-    assert '<span data-pagefind-filter="tag" hidden>bees</span>' in html
-    assert '<span data-pagefind-filter="tag" hidden>bees/honey</span>' in html
+    assert '<span data-pagefind-filter="tag" data-pagefind-ignore hidden>bees</span>' in html
+    assert '<span data-pagefind-filter="tag" data-pagefind-ignore hidden>bees/honey</span>' in html
     assert 'data-pagefind-meta="summary" hidden>In short.</span>' in html
 
 

@@ -59,7 +59,7 @@ def record(page: Page, language: str) -> tuple[str, str]:
     if note.summary:
         parts.append(f'<span data-pagefind-meta="summary" hidden>{escape(note.summary)}</span>')
     for tag in tags:
-        parts.append(f'<span data-pagefind-filter="tag" hidden>{escape(tag)}</span>')
+        parts.append(f'<span data-pagefind-filter="tag" data-pagefind-ignore hidden>{escape(tag)}</span>')
     parts.append("</main></body></html>")
     return "/" + page.path, "".join(parts)
 
