@@ -23,7 +23,6 @@ NOTES = {
     "Bees/Queen Notes 10.md": "---\ndg-publish: true\n---\nThe tenth note about queens.\n",
     "Bees/Queen Notes 9.md": "---\ndg-publish: true\n---\nThe ninth note about queens.\n",
     "Quiet.md": "---\ndg-publish: true\ndg-hide-in-graph: true\n---\nNot in the graph. Links to [[Compost]].\n",
-    "Plain.md": "---\ndg-publish: true\ndg-hide: true\ndg-link-preview: false\n---\nNo previews: [[Soil Basics]].\n",
     "Secret.md": "---\ntitle: Unpublished\n---\nnever shown, links to [[Compost]]\n",
 }
 PREFIXES = ["/", "/sub/path/"]
@@ -254,10 +253,6 @@ def test_no_serious_accessibility_violations(browser, site, scheme):
         page.locator(".search-input").fill("soil")
         page.locator(".search-result").first.wait_for()
         found["search"] = axe_violations(page)
-        page.keyboard.press("Escape")
-        page.locator(".note-body a.internal", has_text="Soil Basics").hover()
-        page.locator(".link-preview").wait_for()
-        found["preview"] = axe_violations(page)
         assert {k: v for k, v in found.items() if v} == {}
         assert [p for p in page.problems if "status of 404" not in p] == []
 
@@ -326,30 +321,3 @@ def test_a_note_left_out_of_the_graph_has_no_local_graph(browser, url):
         page.locator("[data-theme-toggle]").click()
         assert page.problems == []
 
-
-def test_a_preview_appears_on_hover_and_focus(browser, url):
-    with open_page(browser) as page:
-        page.goto(url + "compost/")
-        link = page.locator(".note-body a.internal", has_text="Soil Basics")
-        link.hover()
-        tip = page.locator(".link-preview")
-        tip.wait_for()
-        assert tip.locator(".link-preview-title").inner_text() == "Soil Basics"
-        assert tip.locator(".link-preview-text").inner_text() == "What soil is made of, in short."
-        assert tip.locator(".link-preview-tags").inner_text() == "#soil"
-        assert link.get_attribute("aria-describedby") == "link-preview"
-        page.mouse.move(0, 0)
-        tip.wait_for(state="hidden")
-        link.focus()  # the keyboard gets the same preview
-        tip.wait_for()
-        page.keyboard.press("Escape")
-        tip.wait_for(state="hidden")
-        assert page.problems == []
-
-
-def test_a_note_can_switch_previews_off(browser, url):
-    with open_page(browser) as page:
-        page.goto(url + "plain/")
-        page.locator(".note-body a.internal").hover()
-        page.wait_for_timeout(800)
-        assert page.locator(".link-preview").count() == 0

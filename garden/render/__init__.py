@@ -88,7 +88,6 @@ def render_note(garden: Garden, theme: Theme, page: Page) -> tuple[bytes, list[D
         "path": page.path,
         "canonical": cfg.absolute_url(page.path),
         "description": note.summary or cfg.description,
-        "summary": note.summary,
         "body": Markup(body),
         "tags": [{"name": t.name, "url": relative_url(page.path, t.path)}
                  for tag in note.tags if (t := garden.tags.get(tag.lower()))],
