@@ -111,7 +111,7 @@ def open_page(browser, *, color_scheme: str = "light", viewport=(1280, 900)):
     """A fresh page (own storage) that collects console errors and failed requests in `page.problems`."""
     context = browser.new_context(color_scheme=color_scheme, viewport={"width": viewport[0], "height": viewport[1]})
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(20_000)  # generous: CI machines are shared
     problems: list[str] = []
     page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
     page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
