@@ -10,12 +10,17 @@ from dataclasses import dataclass, field
 
 from .cache import Bodies, Cache, Index, State, code_version
 from .config import Config, fingerprint
-from .diagnostics import GardenError, Report
+from .diagnostics import Diagnostic, GardenError, Report
 from .load import load
 from .parallel import pmap
 from .parse import parse_note
 from .progress import Progress
 from .render import Deferred, common_key, emit_404, emit_files, emit_lists, emit_static, page_key, render_note
+from .render.explorer import emit_explorer
+from .render.feeds import emit_feeds
+from .render.graph import emit_graph
+from .render.search import emit_search
+from .render.sitemap import emit_sitemap
 from .render.theme import Theme
 from .resolve import Garden, resolve
 from .write import Output, check_output
@@ -213,7 +218,11 @@ def write_site(garden: Garden, theme: Theme, output: Output, report: Report, pro
     for found in diagnostics.values():
         report.extend(found)
     for emitter in EMITTERS:
-        for site_path, content in emitter(garden, theme):
+        for item in emitter(garden, theme):
+            if isinstance(item, Diagnostic):  # an emitter may report a problem instead of a file
+                report.add(item)
+                continue
+            site_path, content = item
             if isinstance(content, Deferred):
                 if output.unchanged(site_path, content.key):
                     output.note(site_path, content.key, False)
@@ -226,8 +235,10 @@ def write_site(garden: Garden, theme: Theme, output: Output, report: Report, pro
     return diagnostics
 
 
-# Garden-wide outputs, each a function (garden, theme) -> iterable of (site path, bytes | Path | Deferred).
-EMITTERS = [emit_lists, emit_404, emit_static, emit_files]
+# Garden-wide outputs, each a function (garden, theme) -> iterable of (site path, bytes | Path |
+# Deferred), or a Diagnostic reported instead of a file.
+EMITTERS = [emit_lists, emit_404, emit_static, emit_files,
+            emit_explorer, emit_graph, emit_feeds, emit_sitemap, emit_search]
 
 
 def _page_file(path: str) -> str:

@@ -2,10 +2,10 @@
 
 Layout, under the cache folder (`.garden-cache/` beside garden.toml):
 
-    <key>/index.pickle       each file's (size, mtime, digest), and the last build's input
+    notes-<key>/index.pickle       each file's (size, mtime, digest), and the last build's input
                              fingerprint and diagnostics: all a no-change rebuild reads
-    <key>/state.pickle       parsed notes without their bodies, link resolutions, pages
-    <key>/bodies/<digest>.z  each note's rendered body, compressed, read only when a page
+    notes-<key>/state.pickle       parsed notes without their bodies, link resolutions, pages
+    notes-<key>/bodies/<digest>.z  each note's rendered body, compressed, read only when a page
                              that shows it is rendered again
 
 `<key>` combines the config's fingerprint and the code's version, so a change
@@ -63,20 +63,25 @@ class Bodies:
         self.folder = folder
 
     def stash(self, note: Note) -> Note:
-        """Move a freshly parsed note's body to disk (called in worker processes)."""
+        """Move a freshly parsed note's body (HTML and plain text) to disk (called in workers)."""
         if self.folder is not None and note.html is not None and note.published:
             path = self.folder / f"{note.digest}.z"
             if not path.exists():
                 tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-                tmp.write_bytes(zlib.compress(note.html.encode(), 1))
+                tmp.write_bytes(zlib.compress(f"{note.html}\x00{note.text}".encode(), 1))
                 os.replace(tmp, path)
-            note.html = None
+            note.html = note.text = None
         return note
 
+    def _read(self, note: Note) -> tuple[str, str]:
+        html, _, text = zlib.decompress((self.folder / f"{note.digest}.z").read_bytes()).decode().partition("\x00")
+        return html, text
+
     def html(self, note: Note) -> str:
-        if note.html is not None:
-            return note.html
-        return zlib.decompress((self.folder / f"{note.digest}.z").read_bytes()).decode()
+        return note.html if note.html is not None else self._read(note)[0]
+
+    def text(self, note: Note) -> str:
+        return note.text if note.text is not None else self._read(note)[1]
 
     def prune(self, keep: set[str]) -> None:
         if self.folder is None:
@@ -93,7 +98,7 @@ class Cache:
     def __init__(self, folder: Path, key: str, enabled: bool = True, session: dict | None = None):
         self.enabled = enabled
         self.root = folder
-        self.folder = folder / f"{key}-{code_version()}"
+        self.folder = folder / f"notes-{key}-{code_version()}"
         self.bodies = Bodies(self.folder / "bodies" if enabled else None)
         self.session = session if enabled else None
 
@@ -124,11 +129,9 @@ class Cache:
             return
         try:
             if self.root.is_dir():
-                for old in self.root.iterdir():
+                for old in self.root.glob("notes-*"):
                     if old.is_dir() and old != self.folder:
                         shutil.rmtree(old, ignore_errors=True)
-                    elif old.is_file() and old.suffix == ".pickle":  # an older layout
-                        old.unlink()
             (self.folder / "bodies").mkdir(parents=True, exist_ok=True)
         except OSError:
             self.enabled = False

@@ -30,6 +30,21 @@ DISPLAY_SETTINGS = {
     "home_link": ("dg-home-link", "dgHomeLink"),
 }
 
+# Per-note flags that place a note in the site's navigation: our name -> (frontmatter key, camelCase).
+NOTE_FLAGS = {
+    "hide": ("dg-hide", "dgHide"),  # left out of the explorer, search, graph, feeds and folder pages
+    "hide_in_filetree": ("dg-hide-in-filetree", "dgHideInFileTree"),
+    "hide_in_graph": ("dg-hide-in-graph", "dgHideInGraph"),
+    "pinned": ("dg-pinned", "dgPinned"),  # listed first in its folder
+    "pass_frontmatter": ("dg-pass-frontmatter", "dgPassFrontmatter"),  # frontmatter given to the theme
+}
+# Per-note values: our name -> (frontmatter key, camelCase).
+NOTE_VALUES = {
+    "note_icon": ("dg-note-icon", "noteIcon"),  # shown before the title in the explorer
+    "content_classes": ("dg-content-classes", "dgContentClasses"),  # CSS classes on the note's article
+    "metatags": ("dg-metatags", "dgMetaTags"),  # extra <meta> tags: {name: content}
+}
+
 
 @dataclass
 class Display:
@@ -44,6 +59,9 @@ class Display:
     tags: bool = True
     inline_title: bool = True
     home_link: bool = True
+    pass_frontmatter: bool = False  # dg-pass-frontmatter: give every note's frontmatter to the theme
+    graph_depth: int = 1  # the local graph's starting depth (1 or 2)
+    graph_colors: str = "tag"  # colour graph nodes by "tag" or "folder"
 
 
 @dataclass
@@ -66,7 +84,28 @@ class UI:
     folder_page: str = "Folder: {folder}"
     explorer: str = "Explorer"
     graph: str = "Graph"
+    global_graph: str = "Graph of the garden"
+    graph_depth: str = "Depth"
+    graph_colors: str = "Colour by"
+    graph_by_tag: str = "tag"
+    graph_by_folder: str = "folder"
+    graph_help: str = "Drag to move, scroll or pinch to zoom, click a node to open it."
+    graph_zoom_in: str = "Zoom in"
+    graph_zoom_out: str = "Zoom out"
+    graph_reset: str = "Fit the graph"
+    graph_label: str = "Graph of {notes} notes and {links} links"
+    graph_fallback: str = "The graph needs JavaScript. Every note is listed on the home page."
     theme_toggle: str = "Toggle dark mode"
+    menu: str = "Menu"
+    close: str = "Close"
+    toggle_folder: str = "Toggle folder {folder}"
+    search_hint: str = "Type to search; #tag to filter by a tag"
+    search_loading: str = "Loading the search index…"
+    search_unavailable: str = "Search needs the site to be served over http(s); it cannot run from a file on disk."
+    search_results: str = "{count} results"
+    search_keys: str = "↑↓ to choose · Enter to open · Esc to close"
+    feed: str = "Feed"
+    recent: str = "Recently updated"
     sources: str = "Sources"
     sources_count: str = "{count} sources"
     sources_summary: str = "{count} pages cited from {sites} sites"
@@ -284,13 +323,45 @@ def load_config(source: Path, out: Path | None = None, base_url: str | None = No
     return cfg
 
 
+def _bool(value) -> bool | None:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+        return value.strip().lower() == "true"
+    return None
+
+
 def note_display(meta: dict, defaults: Display) -> dict[str, bool]:
-    """The display settings for one note: its `dg-*` (or camelCase) value, else the site default."""
+    """The display settings for one note: its `dg-*` (or camelCase) value, else the site default.
+
+    A note's `false` switches a feature off even when the site turns it on, and
+    its `true` switches it on; anything else (absent, misspelt) keeps the default.
+    """
     result = {}
     for name, (kebab, camel) in DISPLAY_SETTINGS.items():
-        value = meta.get(kebab, meta.get(camel))
-        result[name] = value if isinstance(value, bool) else getattr(defaults, name)
+        value = _bool(meta.get(kebab, meta.get(camel)))
+        result[name] = value if value is not None else getattr(defaults, name)
     return result
+
+
+def note_settings(meta: dict, defaults: Display) -> dict:
+    """Everything a note says about how it is shown: display switches, navigation flags and values."""
+    settings: dict = note_display(meta, defaults)
+    for name, (kebab, camel) in NOTE_FLAGS.items():
+        value = _bool(meta.get(kebab, meta.get(camel)))
+        settings[name] = value if value is not None else bool(getattr(defaults, name, False))
+    icon = meta.get("dg-note-icon", meta.get("noteIcon"))
+    settings["note_icon"] = str(icon).strip() if isinstance(icon, (str, int)) and not isinstance(icon, bool) else ""
+    classes = meta.get("dg-content-classes", meta.get("dgContentClasses"))
+    if isinstance(classes, list):
+        classes = " ".join(str(c) for c in classes)
+    settings["content_classes"] = [c for c in (classes.split() if isinstance(classes, str) else [])
+                                   if re.fullmatch(r"[A-Za-z_-][\w-]*", c)]
+    tags = meta.get("dg-metatags", meta.get("dgMetaTags"))
+    settings["metatags"] = {str(k): str(v) for k, v in tags.items()
+                            if isinstance(v, (str, int, float)) and not isinstance(v, bool)} \
+        if isinstance(tags, dict) else {}
+    return settings
 
 
 def fingerprint(cfg: Config) -> str:

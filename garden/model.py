@@ -50,6 +50,7 @@ class Note:
     sections: dict[str, tuple[int, int]] = field(default_factory=dict)  # heading id / "^id" -> html slice
     embeds: dict[int, tuple[str, ...]] = field(default_factory=dict)  # embed link -> parts holding it ("" = all)
     summary: str = ""  # plain text
+    text: str | None = ""  # the body as plain text, for search; None when kept in the cache
     words: int = 0  # words in the body, for reading time
     extras: dict = field(default_factory=dict)  # per-feature data from markdown plugins (toc, tldrs, math, ...)
     diagnostics: list = field(default_factory=list)  # Diagnostic, found while parsing

@@ -1,6 +1,7 @@
 """Shared helpers: build a small garden from a dict of files and read what a visitor would see."""
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
@@ -8,6 +9,8 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+
+from browser import browser  # noqa: E402,F401  (one chromium per session, for every browser test)
 
 ROOT = Path(__file__).resolve().parents[1]
 

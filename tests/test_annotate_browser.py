@@ -6,20 +6,12 @@ Skipped when chromium is missing, unless GARDEN_REQUIRE_BROWSER=1 (as in CI).
 """
 from __future__ import annotations
 
-import functools
-import http.server
-import os
-import threading
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from browser import serve_site
 from conftest import write_files
-
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 FM = "---\npublish: true\n---\n"
 NOTES = {
@@ -66,11 +58,6 @@ Text.
 }
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
     """The garden built for the sub-path /garden/ and served there; yields the site's URL."""
@@ -79,25 +66,9 @@ def served(tmp_path_factory):
 
     root = tmp_path_factory.mktemp("annotate-browser")
     write_files(root / "vault", NOTES)
-    build(load_config(root / "vault", out=root / "www" / "garden", base_url="/garden/"), use_cache=False)
-    handler = functools.partial(_QuietHandler, directory=str(root / "www"))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/garden/"
-    server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        if os.environ.get("GARDEN_REQUIRE_BROWSER") == "1":
-            pytest.fail("chromium is required (GARDEN_REQUIRE_BROWSER=1) but /usr/bin/chromium is missing")
-        pytest.skip("chromium is not installed")
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield b
-        b.close()
+    build(load_config(root / "vault", out=root / "www", base_url="/garden/"), use_cache=False)
+    with serve_site(root / "www", "/garden/") as url:
+        yield url
 
 
 @pytest.fixture

@@ -81,12 +81,12 @@ def test_an_edit_rewrites_only_the_pages_it_affects(tmp_path):
     built(vault, out, use_cache=True)
     before = {p: p.stat().st_mtime_ns for p in out.rglob("*.html")}
     edit(vault, {"notes/Gamma.md": "---\ndg-publish: true\n---\nGamma, edited.\n"})
-    result = built(vault, out, use_cache=True)
+    built(vault, out, use_cache=True)
     rewritten = sorted(p.relative_to(out).as_posix() for p, t in before.items() if p.stat().st_mtime_ns != t)
     # the note itself, and the generated home page listing it (its summary changed)
     assert "notes/gamma/index.html" in rewritten
     assert not any(r.startswith("more/") for r in rewritten)
-    assert result.changed <= 4
+    assert len(rewritten) <= 3, rewritten  # (the search index and graph data change too: not pages)
 
 
 def test_a_session_keeps_the_cache_in_memory_and_equals_cold_builds(tmp_path):

@@ -5,19 +5,10 @@ Skipped when chromium is missing, unless GARDEN_REQUIRE_BROWSER=1 (as in CI).
 """
 from __future__ import annotations
 
-import functools
-import http.server
-import os
-import threading
-from pathlib import Path
-
 import pytest
 
+from browser import serve_site
 from conftest import write_files
-
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 FM = "---\npublish: true\n---\n"
 NOTES = {
@@ -38,30 +29,8 @@ def served(tmp_path_factory):
     write_files(root, NOTES)
     out = root.parent / (root.name + "-out")
     build(load_config(root, out=out), use_cache=False)
-    handler = functools.partial(_QuietHandler, directory=str(out))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        if os.environ.get("GARDEN_REQUIRE_BROWSER") == "1":
-            pytest.fail("chromium is required (GARDEN_REQUIRE_BROWSER=1) but /usr/bin/chromium is missing")
-        pytest.skip("chromium is not installed")
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield b
-        b.close()
+    with serve_site(out) as url:
+        yield url
 
 
 def open_page(browser, url: str, scheme: str = "light", **context):

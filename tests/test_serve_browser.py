@@ -1,35 +1,11 @@
 """`garden serve` in a real browser: the open page follows the files as they are saved."""
 from __future__ import annotations
 
-import os
-
 import pytest
 
 from test_serve import NOTES, serve, wait_for  # noqa: F401  (serve is a fixture)
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 TIMEOUT_MS = 20_000
-
-
-@pytest.fixture(scope="module")
-def browser():
-    required = os.environ.get("GARDEN_REQUIRE_BROWSER") == "1"
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        if required:
-            pytest.fail("playwright is not installed")
-        pytest.skip("playwright is not installed")
-    if not os.path.exists(CHROMIUM):
-        if required:
-            pytest.fail(f"no browser at {CHROMIUM}")
-        pytest.skip(f"no browser at {CHROMIUM}")
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

@@ -113,7 +113,8 @@ def parse_note(source: Source, cfg: Config) -> Note:
     aliases = meta.get("aliases", meta.get("alias"))
     aliases = aliases.split(",") if isinstance(aliases, str) else as_list(aliases)
     note.aliases = [a.strip() for a in aliases if a.strip()]
-    note.words = len(_plain_text(tokens).split())
+    note.text = _plain_text(tokens)
+    note.words = len(note.text.split())
     note.summary = _summary(meta, tokens, env)
     note.extras = {k: v for k, v in env.items() if k.startswith("x_")}
     note.diagnostics.extend(Diagnostic(source.rel, line, WARNING, msg, code=code)

@@ -6,7 +6,7 @@ dicts and lists (the "views" below), never the pipeline's objects.
 """
 from __future__ import annotations
 
-import datetime
+import dataclasses
 import hashlib
 import json
 from collections.abc import Callable
@@ -17,11 +17,13 @@ from collections.abc import Iterator
 from markupsafe import Markup
 
 from ..cache import code_version
-from ..config import fingerprint, note_display
+from ..config import DISPLAY_SETTINGS, fingerprint, note_settings
 from ..diagnostics import Diagnostic
 from ..paths import page_file, relative_url, root_url, slugify_path
 from ..resolve import Garden, Page
 from .annotations import annotation_view
+from .feeds import FEED, feeds_enabled
+from .graph import GRAPH_PAGE
 from .slots import Filler
 from .theme import Theme
 
@@ -39,29 +41,31 @@ def site_view(garden: Garden, theme: Theme, page_path: str) -> dict:
         "css": css, "js": f"{root}static/garden.js?v={theme.asset_version('garden.js')}",
         "has_home_note": garden.home is not None,
         "dates": {"created": cfg.dates.created, "updated": cfg.dates.updated},
+        "graph_url": root + GRAPH_PAGE if GRAPH_PAGE not in garden.by_path else "",
+        "feed_url": root + FEED if feeds_enabled(cfg) else "",
+        "display": dataclasses.asdict(cfg.display),
+        "ui_json": ui_json(cfg),
     }
 
 
-def _date(meta: dict, keys: tuple[str, ...]) -> str:
-    for key in keys:
-        value = meta.get(key)
-        if isinstance(value, str) and value[:4].isdigit():
-            return value[:10]
-    return ""
+def ui_json(cfg) -> Markup:
+    """The UI strings the page's script needs, as JSON safe inside <script> (made once per build)."""
+    key = id(cfg.ui)
+    if key not in _UI_JSON:
+        data = json.dumps(dataclasses.asdict(cfg.ui), ensure_ascii=False, sort_keys=True)
+        _UI_JSON.clear()
+        _UI_JSON[key] = (cfg.ui, Markup(data.replace("<", "\\u003c").replace("&", "\\u0026")))
+    return _UI_JSON[key][1]
 
 
-_CREATED = ("created", "date", "dg-created", "created_at")
-_UPDATED = ("updated", "modified", "dg-updated", "lastmod", "last_modified")
-_DATE_KEYS = _CREATED + _UPDATED
+_UI_JSON: dict = {}
 
 
 def page_dates(page: Page) -> dict:
-    meta = page.note.meta
-    modified = datetime.datetime.fromtimestamp(page.note.mtime, datetime.timezone.utc).date().isoformat() \
-        if page.note.mtime else ""
-    created = _date(meta, _CREATED) or modified
-    updated = _date(meta, _UPDATED) or modified
-    return {"created": created, "updated": updated}
+    """The note's dates as shown and as machine-readable (dates.py decides where they come from)."""
+    if page.dates is None:
+        return {"created": "", "updated": ""}
+    return {"created": page.dates.created.date().isoformat(), "updated": page.dates.updated.date().isoformat()}
 
 
 def link_view(from_path: str, page: Page) -> dict:
@@ -88,7 +92,8 @@ def page_key(garden: Garden, page: Page, common: str) -> str:
     """
     note = page.note
     h = hashlib.blake2b(digest_size=16)
-    h.update(f"{common}\0{garden.home is None}\0{page.path}\0{page.tree}\0{note.mtime}\0".encode())
+    h.update(f"{common}\0{garden.home is None}\0{GRAPH_PAGE in garden.by_path}\0{page.path}\0{page.tree}\0"
+             f"{page.dates}\0{sorted(page.settings.items())}\0".encode())
     _note_inputs(garden, note, h, set())
     for p in garden.backlinks.get(note.rel, ()):
         h.update(_card(p).encode())
@@ -96,8 +101,7 @@ def page_key(garden: Garden, page: Page, common: str) -> str:
         t = garden.tags.get(tag.lower())
         h.update(f"#{t.name if t else ''}".encode())
     for p in garden.listing(page.path) or ():
-        h.update(_card(p).encode())
-        h.update(f"{p.note.mtime}\0{p.note.meta.get('created')}\0{p.note.meta.get('updated')}".encode())
+        h.update((_card(p) + _dated(p)).encode())
     return h.hexdigest()
 
 
@@ -130,7 +134,7 @@ def render_note(garden: Garden, theme: Theme, page: Page) -> tuple[bytes, list[D
     filler = Filler(garden, page.path)
     body = filler.fill(garden.html(note), note)
     words = note.words
-    display = note_display(note.meta, cfg.display)
+    settings = page.settings or note_settings(note.meta, cfg.display)
     view = {
         "kind": "note",
         "title": note.title,
@@ -142,7 +146,7 @@ def render_note(garden: Garden, theme: Theme, page: Page) -> tuple[bytes, list[D
                  for tag in note.tags if (t := garden.tags.get(tag.lower()))],
         "backlinks": [link_view(page.path, p) for p in garden.backlinks.get(note.rel, [])],
         "toc": [{"level": h.level, "text": h.text, "id": h.id} for h in note.headings if 2 <= h.level <= 4],
-        "display": display,
+        "display": {k: settings[k] for k in DISPLAY_SETTINGS},
         "features": filler.features(note),
         "dates": page_dates(page),
         "words": words,
@@ -152,8 +156,12 @@ def render_note(garden: Garden, theme: Theme, page: Page) -> tuple[bytes, list[D
         "listing": [link_view(page.path, p) | page_dates(p)
                     for p in sorted(listed, key=lambda p: (p.title.lower(), p.path)) if p is not page]
         if (listed := garden.listing(page.path)) else [],
-        "classes": " ".join(str(c) for c in (note.meta.get("dg-content-classes") or "").split()
-                            if isinstance(note.meta.get("dg-content-classes"), str)),
+        "classes": " ".join(settings["content_classes"]),
+        "icon": settings["note_icon"],
+        "metatags": [{"attr": "property" if k.startswith(("og:", "article:")) else "name", "name": k, "content": v}
+                     for k, v in settings["metatags"].items()],
+        "frontmatter": json.dumps(note.meta, default=str, ensure_ascii=False, sort_keys=True)
+        .replace("<", "\\u003c") if settings["pass_frontmatter"] else "",
         **annotation_view(garden, page),
     }
     html = theme.render("note.html", site=site_view(garden, theme, page.path), page=view, ui=cfg.ui)
@@ -187,7 +195,7 @@ def common_key(theme: Theme, cfg) -> str:
 def _list_page(garden: Garden, theme: Theme, path: str, title: str, pages: list[Page], **extra) -> Deferred:
     """A listing, rendered only when what it shows changed: its key is built from each
     entry's card (cheap strings), the full view only when the page is rendered."""
-    key = view_key(theme, garden.config, path, title, extra, garden.home is None,
+    key = view_key(theme, garden.config, path, title, extra, garden.home is None, GRAPH_PAGE in garden.by_path,
                    "".join(_card(p) + _dated(p) for p in pages))
 
     def make() -> bytes:
@@ -203,8 +211,7 @@ def _list_page(garden: Garden, theme: Theme, path: str, title: str, pages: list[
 
 def _dated(page: Page) -> str:
     """What page_dates reads of a page."""
-    meta = page.note.meta
-    return f"{page.note.mtime}\0" + "\0".join(str(meta.get(k, "")) for k in _DATE_KEYS) + "\n"
+    return f"{page.dates}\n"
 
 
 def emit_lists(garden: Garden, theme: Theme) -> Iterator[tuple[str, bytes]]:

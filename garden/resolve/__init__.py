@@ -7,15 +7,17 @@ builds can never disagree with cold ones.
 """
 from __future__ import annotations
 
+
 import hashlib
 import posixpath
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import NamedTuple
 
 from ..cache import Bodies
-from ..config import Config
+from ..config import Config, note_settings
+from ..dates import Dates, git_history, note_dates
 from ..diagnostics import Report, did_you_mean
 from ..markdown.headings import heading_slug
 from ..model import Link, Note
@@ -24,15 +26,18 @@ from .embeds import embed_cycles
 from .links import LinkIndex
 
 HOME_TAG = "gardenentry"
-RESERVED = ("static/", "404.html")  # tags/ pages may take an intro note, see `listing_of`
+RESERVED = ("static/", "pagefind/", "404.html")  # tags/ pages may take an intro note, see `listing_of`
 
 
-@dataclass(eq=False)  # identity: pages are compared and hashed by who they are
+@dataclass(eq=False)
 class Page:
-    """A published note placed in the site."""
+    """A published note placed in the site. Compared by identity: comparing notes field by
+    field made `page in list` checks quadratic in the garden's size."""
     note: Note
     path: str  # site path, "" for the home page
     tree: str  # vault path as shown in the file tree (dg-path moves it)
+    dates: Dates | None = None  # created/updated: frontmatter, else git, else the file
+    settings: dict = field(default_factory=dict)  # config.note_settings: display switches, dg-hide, dg-pinned, ...
 
     @property
     def title(self) -> str:
@@ -72,6 +77,14 @@ class Garden:
     def html(self, note: Note) -> str:
         """A note's body with its slots (kept on disk by the cache between builds)."""
         return self.bodies.html(note)
+
+    def text(self, note: Note) -> str:
+        """A note's body as plain text (for search)."""
+        return self.bodies.text(note)
+
+    @cached_property
+    def by_path(self) -> dict[str, Page]:
+        return {p.path: p for p in self.pages}
 
     def listing(self, path: str) -> list[Page] | None:
         """The pages a tag or folder page at `path` lists (None when `path` is neither)."""
@@ -137,8 +150,11 @@ def resolve(notes: list[Note], attachments: list[str], cfg: Config, report: Repo
                          hint="give one of them another permalink", code=code)
             continue
         claimed[path] = note.rel
-        pages.append(Page(note, path, tree))
+        pages.append(Page(note, path, tree, settings=note_settings(note.meta, cfg.display)))
     pages.sort(key=lambda p: p.note.rel)
+    history = git_history(cfg.vault, report) if pages else {}
+    for page in pages:
+        page.dates = note_dates(page.note.meta, page.note.rel, page.note.mtime, history)
     by_rel = {p.note.rel: p for p in pages}
     by_path = {p.path: p for p in pages}
     home = by_rel.get(home_rel) if home_rel else None
@@ -370,12 +386,13 @@ def _tags(pages: list[Page]) -> dict[str, Tag]:
 
 
 def _folders(pages: list[Page]) -> dict[str, list[Page]]:
-    """Folder pages by site path; a vault folder `tags/` holds tag intros, not a folder page."""
+    """Folder pages by site path; a vault folder `tags/` holds tag intros, not a folder page.
+    A folder page is the explorer without JavaScript, so it leaves out what the explorer hides."""
     folders: dict[str, list[Page]] = {}
     for page in pages:
         parts = page.tree.split("/")[:-1]
         for depth in range(1, len(parts) + 1):
             folders.setdefault(slugify_path("/".join(parts[:depth]) + ".md"), [])
-        if parts:
+        if parts and not (page.settings.get("hide") or page.settings.get("hide_in_filetree")):
             folders[slugify_path("/".join(parts) + ".md")].append(page)
     return {k: v for k, v in sorted(folders.items()) if not k.startswith("tags/")}

@@ -1,0 +1,117 @@
+"""When each note was created and last updated.
+
+In order: the note's frontmatter (`created`/`date`, `updated`/`modified`), else
+the git history of the vault (read with one `git log` for the whole vault, never
+one call per file), else the file's modification time. A shallow clone (the
+default of most CI checkouts) knows only the last commits, so every note would
+seem to be created at the clone's tip: that is reported, the commonest cause of
+wrong dates in published gardens.
+"""
+from __future__ import annotations
+
+import datetime
+import re
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from .diagnostics import Report
+
+CREATED_KEYS = ("created", "date", "dg-created", "created_at", "createdAt")
+UPDATED_KEYS = ("updated", "modified", "dg-updated", "lastmod", "last_modified", "last-modified", "updatedAt")
+UTC = datetime.timezone.utc
+
+
+@dataclass(frozen=True)
+class Dates:
+    created: datetime.datetime
+    updated: datetime.datetime
+    source: str  # "frontmatter", "git" or "file", for the created date
+
+
+def parse_date(value) -> datetime.datetime | None:
+    """A frontmatter date ("2024-03-01", "2024-03-01 10:20", a YAML date) as an aware datetime."""
+    if isinstance(value, datetime.datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    if isinstance(value, datetime.date):
+        return datetime.datetime(value.year, value.month, value.day, tzinfo=UTC)
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    m = re.match(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?\s*(Z|[+-]\d{2}:?\d{2})?)?$",
+                 text)
+    if not m:
+        return None
+    y, mo, d, h, mi, s, tz = m.groups()
+    zone = UTC
+    if tz and tz != "Z":
+        sign = 1 if tz[0] == "+" else -1
+        digits = tz[1:].replace(":", "")
+        zone = datetime.timezone(sign * datetime.timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
+    try:
+        return datetime.datetime(int(y), int(mo), int(d), int(h or 0), int(mi or 0), int(s or 0), tzinfo=zone)
+    except ValueError:
+        return None
+
+
+def _from_meta(meta: dict, keys: tuple[str, ...]) -> datetime.datetime | None:
+    for key in keys:
+        found = parse_date(meta.get(key))
+        if found is not None:
+            return found
+    return None
+
+
+def git_history(vault: Path, report: Report | None = None) -> dict[str, tuple[float, float]]:
+    """Vault path -> (first, last) author timestamp, from one `git log` over the vault.
+
+    Empty when the vault is not in a git work tree or git is missing.
+    """
+    try:
+        top = subprocess.run(["git", "rev-parse", "--is-shallow-repository"], cwd=vault,
+                             capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return {}
+    if top.returncode != 0:
+        return {}
+    if top.stdout.strip() == "true" and report is not None:
+        report.warning(str(vault), 0, "the vault is a shallow git clone, so its notes' dates come from the "
+                       "few commits it holds and may all look new",
+                       hint="fetch the full history (git fetch --unshallow, or fetch-depth: 0 in "
+                            "actions/checkout) or set created/updated in the frontmatter", code="shallow-clone")
+    try:
+        log = subprocess.run(["git", "-c", "core.quotepath=off", "log", "-z", "--format=%x1e%at",
+                              "--name-only", "--relative", "--no-renames", "--", "."],
+                             cwd=vault, capture_output=True, timeout=300)
+    except (OSError, subprocess.SubprocessError):
+        return {}
+    if log.returncode != 0:
+        return {}
+    history: dict[str, tuple[float, float]] = {}
+    for chunk in log.stdout.decode("utf-8", "replace").split("\x1e"):
+        head, _, rest = chunk.partition("\0")
+        if not head.strip().isdigit():
+            continue
+        when = float(head.strip())
+        for name in rest.lstrip("\n").split("\0"):
+            if not name:
+                continue
+            first, last = history.get(name, (when, when))  # newest commit comes first
+            history[name] = (min(first, when), max(last, when))
+    return history
+
+
+def note_dates(meta: dict, rel: str, mtime: float, history: dict[str, tuple[float, float]]) -> Dates:
+    """Frontmatter first, then git (first and last commit touching the file), then the file's mtime."""
+    first, last = history.get(rel, (None, None))
+    file_time = datetime.datetime.fromtimestamp(mtime or 0, UTC)
+    created, source = _from_meta(meta, CREATED_KEYS), "frontmatter"
+    if created is None and first is not None:
+        created, source = datetime.datetime.fromtimestamp(first, UTC), "git"
+    updated = _from_meta(meta, UPDATED_KEYS)
+    if updated is None and last is not None:
+        updated = datetime.datetime.fromtimestamp(last, UTC)
+    if created is None:
+        created, source = min(file_time, updated or file_time), "file"
+    updated = max(updated or file_time, created)
+    return Dates(created, updated, source)

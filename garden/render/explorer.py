@@ -1,0 +1,60 @@
+"""The explorer: the garden's folder tree as `static/explorer.json`.
+
+Drawn by the page's script, so a new note does not re-render every page.
+Folders come first, then notes; pinned notes (`dg-pinned`) lead their folder;
+names sort naturally ("note 2" before "note 10"); `dg-hide` and
+`dg-hide-in-filetree` leave a note out. Without JavaScript, breadcrumbs and the
+folder pages give the same way around.
+"""
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+
+from ..paths import slugify_path
+from ..resolve import Garden
+from .theme import Theme
+
+EXPLORER_JSON = "static/explorer.json"
+
+
+def natural_key(text: str) -> tuple:
+    """"Note 10" sorts after "note 9": digits compare as numbers, letters without case."""
+    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part)
+                 for part in re.split(r"(\d+)", text.casefold()) if part)
+
+
+def explorer_tree(garden: Garden) -> dict:
+    """{"name", "path", "folders": [...], "notes": [{"title", "path", "icon"?, "pinned"?}]}."""
+    root: dict = {"name": "", "path": "", "folders": {}, "notes": []}
+    for page in garden.pages:
+        if page.settings.get("hide") or page.settings.get("hide_in_filetree") or page is garden.home:
+            continue
+        parts = page.tree.split("/")[:-1]
+        node = root
+        for depth, name in enumerate(parts, 1):
+            node = node["folders"].setdefault(name, {
+                "name": name, "path": slugify_path("/".join(parts[:depth]) + ".md"), "folders": {}, "notes": []})
+        entry = {"title": page.title, "path": page.path}
+        if page.settings.get("note_icon"):
+            entry["icon"] = page.settings["note_icon"]
+        if page.settings.get("pinned"):
+            entry["pinned"] = True
+        node["notes"].append(entry)
+    return _sorted(root)
+
+
+def _sorted(node: dict) -> dict:
+    folders = [_sorted(f) for _, f in sorted(node["folders"].items(), key=lambda kv: natural_key(kv[0]))]
+    notes = sorted(node["notes"], key=lambda n: (not n.get("pinned"), natural_key(n["title"]), n["path"]))
+    out = {"name": node["name"], "path": node["path"]}
+    if folders:
+        out["folders"] = folders
+    if notes:
+        out["notes"] = notes
+    return out
+
+
+def emit_explorer(garden: Garden, theme: Theme) -> Iterator[tuple[str, bytes]]:
+    yield EXPLORER_JSON, json.dumps(explorer_tree(garden), ensure_ascii=False, separators=(",", ":")).encode()

@@ -1,0 +1,54 @@
+"""The graph of links between notes: `static/graph.json` and the global graph page.
+
+Pages never embed the graph: the script fetches graph.json (cached by the
+browser) and draws the local graph of the current note or the whole garden,
+so an edit to one note re-renders only the pages it affects. Notes with
+`dg-hide` or `dg-hide-in-graph` are left out, and unpublished notes are never
+in the garden to begin with.
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+from ..resolve import HOME_TAG, Garden, Page
+from .theme import Theme
+
+GRAPH_JSON = "static/graph.json"
+GRAPH_PAGE = "graph/"
+
+
+def in_graph(page: Page) -> bool:
+    return not (page.settings.get("hide") or page.settings.get("hide_in_graph"))
+
+
+def graph_data(garden: Garden) -> dict:
+    """{"nodes": [{id, title, tags, folder}], "links": [[source index, target index], ...]}."""
+    pages = [p for p in garden.pages if in_graph(p)]
+    index = {p.note.rel: i for i, p in enumerate(pages)}
+    nodes = []
+    for page in pages:
+        folder = page.tree.split("/")[0] if "/" in page.tree else ""
+        nodes.append({"id": page.path, "title": page.title, "folder": folder,
+                      "tags": [t for t in page.note.tags if t.lower() != HOME_TAG]})
+    links = set()
+    for page in pages:
+        source = index[page.note.rel]
+        for link, target in zip(page.note.links, garden.targets.get(page.note.rel, [])):
+            if link.kind in ("link", "embed") and target.kind == "note" and target.rel in index:
+                other = index[target.rel]
+                if other != source:
+                    links.add((source, other))
+    return {"nodes": nodes, "links": sorted([a, b] for a, b in links)}
+
+
+def emit_graph(garden: Garden, theme: Theme) -> Iterator[tuple[str, bytes]]:
+    yield GRAPH_JSON, json.dumps(graph_data(garden), ensure_ascii=False, separators=(",", ":")).encode()
+    if GRAPH_PAGE in garden.by_path:
+        return  # a note took the address; the header then has no graph link
+    from . import site_view  # the views live in render/__init__
+    cfg = garden.config
+    view = {"kind": "graph", "title": cfg.ui.global_graph, "path": GRAPH_PAGE,
+            "canonical": cfg.absolute_url(GRAPH_PAGE), "description": cfg.description}
+    yield GRAPH_PAGE + "index.html", theme.render("graph.html", site=site_view(garden, theme, GRAPH_PAGE),
+                                                   page=view, ui=cfg.ui).encode()

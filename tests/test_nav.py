@@ -1,0 +1,355 @@
+"""Finding your way, as built files: explorer and graph data, search index, feeds, sitemap,
+dates, per-note dg-* settings and theme overrides."""
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import subprocess
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from conftest import broken_references, write_files
+from garden.config import Display, note_settings
+from garden.dates import note_dates, parse_date
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def pub(body: str = "", **meta) -> str:
+    lines = ["dg-publish: true"] + [f"{k.replace('_', '-')}: {v}" for k, v in meta.items()]
+    return "---\n" + "\n".join(lines) + "\n---\n" + body
+
+
+GARDEN = {
+    "Home.md": pub("Welcome. [[Alpha]] [[Hidden]]", dg_home="true"),
+    "Alpha.md": pub("Links to [[Beta]] and [[Private]].", tags="[soil]", created="2024-01-05",
+                    updated="2024-02-01", description="Alpha in short."),
+    "Beta.md": pub("Back to [[Alpha]].", tags="[soil/clay]", created="2024-03-01", updated="2024-03-02"),
+    "Hidden.md": pub("HIDDEN-BODY [[Alpha]]", dg_hide="true", created="2024-04-01"),
+    "Off Graph.md": pub("[[Alpha]]", dgHideInGraph="true"),
+    "Off Tree.md": pub("x", dg_hide_in_filetree="true"),
+    "Private.md": "---\ntitle: PRIVATE-TITLE\n---\nPRIVATE-BODY [[Alpha]]",
+    "Folder/Note 10.md": pub("ten"),
+    "Folder/Note 9.md": pub("nine"),
+    "Folder/zeta.md": pub("z", dg_pinned="true", dg_note_icon="🌱"),
+    "Folder/Sub/Deep.md": pub("deep"),
+}
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    from conftest import Site
+    from garden.build import build
+    from garden.config import load_config
+
+    root = tmp_path_factory.mktemp("nav")
+    write_files(root / "content", GARDEN)
+    (root / "garden.toml").write_text('title = "Nav & Co"\nbase_url = "https://example.org/garden/"\n'
+                                      'description = "A test garden"\n')
+    cfg = load_config(root, out=root / "site")
+    return Site(root / "site", build(cfg, use_cache=False))
+
+
+# --- explorer --------------------------------------------------------------------------------------
+
+def test_explorer_json_is_the_folder_tree_sorted_naturally_with_pins_first(site):
+    tree = json.loads(site.text("static/explorer.json"))
+    assert [n["title"] for n in tree["notes"]] == ["Alpha", "Beta", "Off Graph"]  # no home, hidden, off-tree
+    (folder,) = tree["folders"]
+    assert folder["name"] == "Folder" and folder["path"] == "folder/"
+    assert [n["title"] for n in folder["notes"]] == ["zeta", "Note 9", "Note 10"]
+    assert folder["notes"][0] == {"title": "zeta", "path": "folder/zeta/", "icon": "🌱", "pinned": True}
+    assert folder["folders"][0]["path"] == "folder/sub/"
+
+
+def test_folder_pages_leave_out_what_the_explorer_hides(make_garden):
+    s = make_garden({"F/A.md": pub("a"), "F/B.md": pub("b", dg_hide="true"), "F/C.md": pub("c", dg_hide_in_filetree="true")})
+    assert [a.get_text() for a in s.page("f/").select(".note-list a")] == ["A"]
+
+
+def test_pages_do_not_embed_the_whole_garden(site):
+    """An edit to one note must not change every page: the tree and graph are fetched, not inlined."""
+    page = site.text("folder/note-9/index.html")
+    assert "Note 10" not in page and "Deep" not in page and "Beta" not in page
+    assert page.count("data-explorer") == 1 and 'data-graph="local"' in page
+
+
+# --- graph -----------------------------------------------------------------------------------------
+
+def test_graph_json_has_published_visible_notes_and_their_links(site):
+    graph = json.loads(site.text("static/graph.json"))
+    ids = [n["id"] for n in graph["nodes"]]
+    assert "off-graph/" not in ids and "hidden/" not in ids and not any("private" in i for i in ids)
+    assert {"", "alpha/", "beta/", "off-tree/", "folder/zeta/"} <= set(ids)
+    edges = {(ids[a], ids[b]) for a, b in graph["links"]}
+    assert ("alpha/", "beta/") in edges and ("beta/", "alpha/") in edges and ("", "alpha/") in edges
+    assert not any("hidden/" in e for e in edges)
+    alpha = graph["nodes"][ids.index("alpha/")]
+    assert alpha["tags"] == ["soil"] and alpha["folder"] == ""
+    assert graph["nodes"][ids.index("folder/sub/deep/")]["folder"] == "Folder"
+
+
+def test_graph_page_and_local_graph_switches(make_garden):
+    s = make_garden({"A.md": pub("[[B]]"), "B.md": pub("x", dg_show_local_graph="false"),
+                     "C.md": pub("y", dgShowGraphDepthControl="false")})
+    assert s.page("graph/").select_one('[data-graph="global"]') is not None
+    assert s.page("a/").select_one('[data-graph="local"]') is not None
+    assert s.page("a/").select_one("[data-graph-depth]") is not None
+    assert s.page("b/").select_one("[data-graph]") is None
+    assert s.page("c/").select_one("[data-graph-depth]") is None
+
+
+def test_a_note_may_take_the_graph_address(make_garden):
+    s = make_garden({"Graph.md": pub("my own graph page"), "A.md": pub("a")})
+    assert "my own graph page" in s.text("graph/index.html")
+    assert not s.page("a/").select('a[href$="graph/"]')
+
+
+# --- search ----------------------------------------------------------------------------------------
+
+def test_search_index_is_written_and_leaves_out_hidden_notes(site):
+    files = site.files()
+    assert "pagefind/pagefind.js" in files and "pagefind/pagefind-entry.json" in files
+    assert not any(f.startswith("pagefind/pagefind-ui") for f in files)  # our own dialog instead
+    entry = json.loads(site.text("pagefind/pagefind-entry.json"))
+    assert entry["languages"]["en"]["page_count"] == len(GARDEN) - 2  # all but hidden and private
+    # the index is compressed, so check what was given to the indexer
+    from garden.render.search import record, searchable
+    garden = site.result.garden
+    indexed = "".join(html for p in garden.pages if searchable(p) for _, html in [record(garden, p, "en")])
+    assert "HIDDEN-BODY" not in indexed and "PRIVATE-BODY" not in indexed and "PRIVATE-TITLE" not in indexed
+    assert "Alpha in short." in indexed
+
+
+def test_search_records_weigh_title_over_aliases_headings_and_body():
+    from garden.render.search import record
+    from garden.model import Heading, Note
+    from garden.resolve import Garden, Page
+
+    note = Note("a.md", "", 0, {}, True, title="Bees & <Hives>", aliases=["Apis"], tags=["bees/honey"],
+                headings=[Heading(2, "Swarming", "swarming", 3)], text="Body text.", summary="In short.")
+    garden = Garden(None, [], {}, None, {}, {}, {}, {}, {})
+    url, html = record(garden, Page(note, "a/", "a.md"), "en")
+    assert url == "/a/"
+    assert '<h1 data-pagefind-weight="10.0" data-pagefind-meta="title">Bees &amp; &lt;Hives&gt;</h1>' in html
+    assert '<p data-pagefind-weight="8.0">Apis</p>' in html
+    assert '<h2 data-pagefind-weight="5.0">Swarming</h2>' in html
+    assert '<span data-pagefind-meta="tags" hidden>bees,bees/honey</span>' in html  # #bees finds #bees/honey
+    assert 'data-pagefind-meta="summary" hidden>In short.</span>' in html
+
+
+def test_search_index_is_rebuilt_only_when_searchable_content_changes(tmp_path):
+    from garden.build import build
+    from garden.config import load_config
+
+    write_files(tmp_path / "content", {"A.md": pub("apple"), "B.md": pub("banana")})
+    (tmp_path / "garden.toml").write_text("")
+    cfg = load_config(tmp_path, out=tmp_path / "site")
+    build(cfg)
+    cache = tmp_path / ".garden-cache" / "pagefind"
+    (first,) = list(cache.iterdir())
+    stamp = (first / "pagefind.js").stat().st_mtime_ns
+    write_files(tmp_path / "theme" / "css", {"99-mine.css": "body { color: red }"})  # not searchable
+    build(load_config(tmp_path, out=tmp_path / "site"))
+    assert list(cache.iterdir()) == [first] and (first / "pagefind.js").stat().st_mtime_ns == stamp
+    write_files(tmp_path / "content", {"B.md": pub("banana bread")})
+    build(load_config(tmp_path, out=tmp_path / "site"))
+    (second,) = list(cache.iterdir())
+    assert second != first
+
+
+# --- feeds, sitemap, robots ------------------------------------------------------------------------
+
+def test_atom_feed_lists_newest_notes_with_summaries(site):
+    feed = ET.fromstring(site.text("feed.xml"))
+    assert feed.find(f"{ATOM}title").text == "Nav & Co"
+    entries = feed.findall(f"{ATOM}entry")
+    titles = [e.find(f"{ATOM}title").text for e in entries]
+    assert "Hidden" not in titles and "PRIVATE-TITLE" not in titles and "Home" not in titles
+    assert titles.index("Beta") < titles.index("Alpha")  # created 2024-03-01, then 2024-01-05
+    alpha = entries[titles.index("Alpha")]
+    assert alpha.find(f"{ATOM}link").get("href") == "https://example.org/garden/alpha/"
+    assert alpha.find(f"{ATOM}summary").text == "Alpha in short."
+    assert alpha.find(f"{ATOM}published").text == "2024-01-05T00:00:00Z"
+    assert alpha.find(f"{ATOM}updated").text == "2024-02-01T00:00:00Z"
+    assert [c.get("term") for c in alpha.findall(f"{ATOM}category")] == ["soil"]
+    rss = ET.fromstring(site.text("rss.xml"))
+    assert [i.find("title").text for i in rss.iter("item")][:2] == titles[:2]
+    assert site.page("alpha/").select_one('link[rel="alternate"]')["href"] == "../feed.xml"
+
+
+def test_sitemap_has_every_page_with_its_last_change_and_robots_names_it(site):
+    tree = ET.fromstring(site.text("sitemap.xml"))
+    ns = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+    urls = {u.find(f"{ns}loc").text: (u.find(f"{ns}lastmod").text if u.find(f"{ns}lastmod") is not None else "")
+            for u in tree}
+    assert urls["https://example.org/garden/alpha/"] == "2024-02-01"
+    assert urls["https://example.org/garden/tags/soil/"] == "2024-03-02"  # its newest note (Beta, nested tag)
+    assert "https://example.org/garden/folder/" in urls and "https://example.org/garden/" in urls
+    assert not any("private" in u for u in urls)
+    assert site.text("robots.txt") == "User-agent: *\nAllow: /\nSitemap: https://example.org/garden/sitemap.xml\n"
+
+
+def test_without_base_url_feeds_and_sitemap_are_skipped_with_one_note(make_garden):
+    s = make_garden({"A.md": pub("a"), "B.md": pub("b")})
+    assert not {"feed.xml", "rss.xml", "sitemap.xml"} & set(s.files())
+    assert s.text("robots.txt") == "User-agent: *\nAllow: /\n"
+    notes = [d for d in s.result.report.items if d.code == "no-base-url"]
+    assert len(notes) == 1 and notes[0].level == "note" and not s.warnings
+    assert s.page("a/").select_one('link[rel="alternate"]') is None
+
+
+def test_every_link_works_under_a_sub_path(site):
+    assert broken_references(site.out, "/garden/") == []
+
+
+# --- dates -----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("value, expected", [
+    ("2024-03-01", "2024-03-01T00:00:00+00:00"),
+    ("2024-03-01 10:20", "2024-03-01T10:20:00+00:00"),
+    ("2024-03-01T10:20:30+02:00", "2024-03-01T10:20:30+02:00"),
+    (datetime.date(2023, 5, 6), "2023-05-06T00:00:00+00:00"),
+    ("yesterday", None), ("2024-13-01", None), (True, None),
+])
+def test_frontmatter_dates(value, expected):
+    found = parse_date(value)
+    assert (found.isoformat() if found else None) == expected
+
+
+def test_dates_prefer_frontmatter_then_git_then_the_file():
+    history = {"a.md": (1_600_000_000.0, 1_700_000_000.0)}
+    mtime = 1_750_000_000.0
+    d = note_dates({"created": "2020-01-01"}, "a.md", mtime, history)
+    assert (d.created.date().isoformat(), d.updated.date().isoformat(), d.source) == ("2020-01-01", "2023-11-14", "frontmatter")
+    d = note_dates({}, "a.md", mtime, history)
+    assert (d.created.date().isoformat(), d.updated.date().isoformat(), d.source) == ("2020-09-13", "2023-11-14", "git")
+    d = note_dates({}, "b.md", mtime, history)
+    assert (d.created.date().isoformat(), d.updated.date().isoformat(), d.source) == ("2025-06-15", "2025-06-15", "file")
+
+
+def _git(cwd, *args, date=None):
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@t"}
+    if date:
+        env["GIT_AUTHOR_DATE"] = env["GIT_COMMITTER_DATE"] = date
+    subprocess.run(["git", *args], cwd=cwd, env=env, check=True, capture_output=True)
+
+
+def test_dates_come_from_one_git_log_and_a_shallow_clone_is_reported(tmp_path, make_garden):
+    from garden.build import build
+    from garden.config import load_config
+
+    repo = tmp_path / "repo"
+    write_files(repo / "content", {"Old Note.md": pub("one"), "Ünïcode/Second.md": pub("two")})
+    (repo / "garden.toml").write_text("")
+    _git(repo, "init", "-q", "-b", "main")
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-qm", "first", date="2021-04-05T12:00:00Z")
+    write_files(repo / "content", {"Old Note.md": pub("one, revised")})
+    _git(repo, "commit", "-qam", "second", date="2022-07-08T12:00:00Z")
+
+    result = build(load_config(repo, out=tmp_path / "site"), use_cache=False)
+    dates = {p.note.rel: (p.dates.created.date().isoformat(), p.dates.updated.date().isoformat(), p.dates.source)
+             for p in result.garden.pages}
+    assert dates == {"Old Note.md": ("2021-04-05", "2022-07-08", "git"),
+                     "Ünïcode/Second.md": ("2021-04-05", "2021-04-05", "git")}
+    assert not any(d.code == "shallow-clone" for d in result.report.items)
+
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{repo}", str(clone)], check=True, capture_output=True)
+    result = build(load_config(clone, out=tmp_path / "site2"), use_cache=False)
+    shallow = [d for d in result.report.warnings if d.code == "shallow-clone"]
+    assert len(shallow) == 1 and "fetch-depth: 0" in shallow[0].hint
+
+
+def test_pages_show_their_dates(site):
+    meta = site.page("alpha/").select_one(".note-meta time")
+    assert meta["datetime"] == "2024-02-01"
+
+
+# --- per-note settings -----------------------------------------------------------------------------
+
+def test_note_settings_read_both_spellings_and_false_wins_over_the_site():
+    site_on = Display()
+    s = note_settings({"dg-show-backlinks": False, "dgShowToc": "false", "dgPinned": True,
+                       "noteIcon": "3", "dg-content-classes": "wide  two <bad>", "dg-metatags": {"og:image": "x.png", "robots": "noindex"}},
+                      site_on)
+    assert s["backlinks"] is False and s["toc"] is False and s["local_graph"] is True
+    assert s["pinned"] is True and s["hide"] is False and s["note_icon"] == "3"
+    assert s["content_classes"] == ["wide", "two"]
+    assert s["metatags"] == {"og:image": "x.png", "robots": "noindex"}
+    site_off = Display(backlinks=False)
+    assert note_settings({}, site_off)["backlinks"] is False
+    assert note_settings({"dgShowBacklinks": True}, site_off)["backlinks"] is True
+
+
+def test_site_defaults_come_from_garden_toml_and_a_note_overrides_them(make_garden):
+    s = make_garden({"A.md": pub("a\n\n## H"), "B.md": pub("b\n\n## H", dg_show_toc="true", dg_show_backlinks="false")},
+                    toml="[display]\ntoc = false\nfile_tree = false\nsearch = false\n")
+    a, b = s.page("a/"), s.page("b/")
+    assert a.select_one(".toc") is None and b.select_one(".toc") is not None
+    assert a.select_one(".backlinks") is not None and b.select_one(".backlinks") is None
+    assert a.select_one("[data-explorer]") is None and a.select_one("[data-search-open]") is None
+
+
+def test_metatags_classes_icon_and_passed_frontmatter_are_escaped(make_garden):
+    s = make_garden({"A.md": '---\n{"dg-publish": true, "dg-content-classes": "wide", "dg-pass-frontmatter": true,'
+                             ' "dg-metatags": {"description": "a \\"quoted\\" <b>", "og:image": "cover.png"},'
+                             ' "mood": "</script><script>alert(1)</script>"}\n---\nbody\n'})
+    page = s.page("a/")
+    assert "wide" in page.select_one("article.note")["class"]
+    desc = [m["content"] for m in page.select('meta[name="description"]')]
+    assert 'a "quoted" <b>' in desc
+    assert page.select_one('meta[property="og:image"]')["content"] == "cover.png"
+    raw = s.text("a/index.html")
+    assert "</script><script>alert(1)" not in raw
+    data = json.loads(page.select_one("#garden-frontmatter").string)
+    assert data["mood"] == "</script><script>alert(1)</script>"
+
+
+# --- themes ----------------------------------------------------------------------------------------
+
+def test_minimal_theme_overrides_some_parts_and_inherits_the_rest(make_garden):
+    s = make_garden({"A.md": pub("a [[B]]\n\n## Part"), "B.md": pub("b [[A]]")}, toml='theme = "minimal"\n')
+    page = s.page("a/")
+    assert page.select_one("article.minimal-note") is not None  # its own note.html
+    assert page.select_one("[data-graph]") is None and page.select_one("details.toc") is not None
+    assert page.select_one("[data-explorer]") is not None  # base.html from default
+    css = s.text("static/style.css")
+    assert "--accent: #9b2c2c" in css  # its own part
+    assert ".tree-toggle" in css and ".search-dialog" in css  # default parts it does not replace
+    assert "minimal layout" in css and "Tablet: the right column" not in css  # 40-layout.css replaced
+    assert "#9b2c2c" in s.text("static/favicon.svg")
+    assert s.page("tags/").select_one("article.listing") is not None  # list.html from default
+
+
+def test_a_garden_overrides_templates_and_adds_css_without_copying_the_theme(make_garden, tmp_path):
+    files = {"A.md": pub("a")}
+    s = make_garden(files, toml="")
+    root = s.out.parent / "garden1"
+    write_files(root / "theme", {
+        "templates/404.html": '{% extends "base.html" %}{% block main %}<p class="mine">Lost, sorry.</p>{% endblock %}',
+        "css/99-mine.css": ".mine { color: rebeccapurple }",
+        "static/custom.css": "body { letter-spacing: .01em }",
+    })
+    from garden.build import build
+    from garden.config import load_config
+    build(load_config(root, out=s.out), use_cache=False)
+    assert "Lost, sorry." in s.text("404.html")
+    assert "rebeccapurple" in s.text("static/style.css") and ".tree-toggle" in s.text("static/style.css")
+    assert any("static/custom.css" in link["href"] for link in s.page("a/").select('link[rel="stylesheet"]'))
+
+
+def test_ui_strings_are_translatable_in_pages_and_scripts(make_garden):
+    s = make_garden({"A.md": pub("a\n\n## H")},
+                    toml='[ui]\nsearch = "Suchen"\nexplorer = "Ordner"\ngraph_zoom_in = "Vergrößern"\n'
+                         'search_placeholder = "Den Garten <durchsuchen>"\n')
+    page = s.page("a/")
+    assert page.select_one("[data-search-open] .tool-label").get_text() == "Suchen"
+    assert page.select_one("#site-nav")["aria-label"] == "Ordner"
+    ui = json.loads(page.select_one("#garden-ui").string)
+    assert ui["graph_zoom_in"] == "Vergrößern" and ui["search_placeholder"] == "Den Garten <durchsuchen>"
+    assert "<durchsuchen>" not in s.text("a/index.html")  # escaped inside the script element
