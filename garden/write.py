@@ -128,19 +128,8 @@ class Output:
 
     def commit(self) -> list[str]:
         """Move staged files into place, remove what the previous build wrote and this one did not."""
-        moved = []
-        for root, _, files in os.walk(self.staging):
-            for name in files:
-                staged = Path(root) / name
-                rel = staged.relative_to(self.staging).as_posix()
-                final = self.out / rel
-                self._mkdir(final.parent)
-                try:
-                    os.replace(staged, final)
-                except IsADirectoryError:  # a folder where the new site has a file
-                    self._remove_own_folder(final)
-                    os.replace(staged, final)
-                moved.append(rel)
+        moved: list[str] = []
+        self._move(self.staging, "", moved)
         gone = sorted(set(self.old) - set(self.new))
         for rel in gone:
             path = self.out / rel
@@ -155,6 +144,32 @@ class Output:
         tmp.write_text(json.dumps({"generator": "garden", "files": dict(sorted(self.new.items()))}, indent=0))
         os.replace(tmp, self.out / MANIFEST)
         return sorted(moved) + gone
+
+    def _move(self, staged: Path, rel: str, moved: list[str]) -> None:
+        """Move the staged tree into the output folder: a folder the site did not have moves
+        whole (one rename, however many pages it holds), files replace theirs one by one."""
+        for entry in os.scandir(staged):
+            name = f"{rel}/{entry.name}" if rel else entry.name
+            final = self.out / name
+            if entry.is_dir():
+                if final.is_dir():
+                    self._move(Path(entry.path), name, moved)
+                    continue
+                moved.extend(f"{name}/{p.relative_to(entry.path).as_posix()}"
+                             for p in Path(entry.path).rglob("*") if p.is_file())
+                if final.exists() or final.is_symlink():  # a file where the new site has a folder
+                    if name not in self.old:
+                        raise GardenError(f"'{name}' in the output folder is a file garden did not write; "
+                                          "refusing to replace it with a folder", str(final))
+                    final.unlink()
+                os.rename(entry.path, final)
+                continue
+            try:
+                os.replace(entry.path, final)
+            except IsADirectoryError:  # a folder where the new site has a file
+                self._remove_own_folder(final)
+                os.replace(entry.path, final)
+            moved.append(name)
 
     def _remove_own_folder(self, folder: Path) -> None:
         """A folder where a file goes now: removed only if every file in it is one garden wrote."""
