@@ -3,6 +3,8 @@ renderer that records where each block starts in the HTML (for embeds of a
 section or a block)."""
 from __future__ import annotations
 
+import re
+
 from markdown_it import MarkdownIt
 
 from .annotations import Settings
@@ -19,8 +21,12 @@ def _inline_with_lines(state) -> None:
             state.md.inline.parse(token.content, state.md, state.env, token.children)
 
 
-def create_markdown(settings: Settings | None = None) -> MarkdownIt:
-    """The parser; `settings` (from garden.toml's [annotations] and [ui]) shape annotated posts."""
+def create_markdown(settings: Settings | None = None, www: bool = True) -> MarkdownIt:
+    """The parser; `settings` (from garden.toml's [annotations] and [ui]) shape annotated posts.
+
+    `www=False` leaves out bare `www.example.org` autolinks: their rule must stop the text
+    scanner at every letter "w", which makes parsing a third slower, so a note that holds
+    no "www." is parsed without it (same output, see parse.parse_note)."""
     # The plugins (and Pygments, latex2mathml behind them) are imported here, on the first
     # note parsed: a rebuild that parses nothing never pays for them.
     from mdit_py_plugins.footnote import footnote_plugin
@@ -50,6 +56,9 @@ def create_markdown(settings: Settings | None = None) -> MarkdownIt:
                    highlight_plugin, gfm_autolink_plugin, footnote_plugin, tasks_plugin, headings_plugin,
                    blockids_plugin, links_plugin, code_plugin, mermaid_plugin):
         md.use(plugin)
+    if not www:
+        md.inline.ruler.disable("gfm_autolink_www")
+        md.inline.terminator_re = re.compile(md.inline.terminator_re.pattern.replace("w", ""))
     md.use(nesting_plugin)
     md.use(embed_blocks_plugin)
     settings = settings or Settings.defaults()

@@ -53,10 +53,10 @@ def as_list(value) -> list[str]:
     return [str(value)]
 
 
-@lru_cache(maxsize=4)
-def _markdown(settings: Settings):
+@lru_cache(maxsize=8)
+def _markdown(settings: Settings, www: bool):
     """One parser per process for each set of settings (they shape the plugins it holds)."""
-    return create_markdown(settings)
+    return create_markdown(settings, www)
 
 
 def parse_note(source: Source, cfg: Config) -> Note:
@@ -82,7 +82,7 @@ def parse_note(source: Source, cfg: Config) -> Note:
                                                code="unsafe-permalink"))
             return note
 
-    md = _markdown(Settings.from_config(cfg))
+    md = _markdown(Settings.from_config(cfg), "www." in fm.body.lower())
     env: dict = {"line_offset": fm.body_line - 1}
     tokens = md.parse(fm.body, env)
 
