@@ -53,6 +53,9 @@ def as_list(value) -> list[str]:
     return [str(value)]
 
 
+_BARE_WWW = re.compile(r"(?<![/\w.@-])www\.", re.IGNORECASE)  # not inside https://www... or a@www...
+
+
 @lru_cache(maxsize=8)
 def _markdown(settings: Settings, www: bool):
     """One parser per process for each set of settings (they shape the plugins it holds)."""
@@ -82,7 +85,7 @@ def parse_note(source: Source, cfg: Config) -> Note:
                                                code="unsafe-permalink"))
             return note
 
-    md = _markdown(Settings.from_config(cfg), "www." in fm.body.lower())
+    md = _markdown(Settings.from_config(cfg), bool(_BARE_WWW.search(fm.body)))
     env: dict = {"line_offset": fm.body_line - 1}
     tokens = md.parse(fm.body, env)
 
