@@ -35,7 +35,7 @@ def test_bom_and_crlf_are_fine():
     ("---\njust a string\n---\n", 1, "not a single str"),
     ("---\ntitle: never closed\n\nbody", 1, "never closed"),
     ('{"title": "x",\n "oops" }\nbody', 2, "invalid JSON"),
-    ('---\n{"title": "x", "a": \t}\n---\n', 2, "invalid JSON"),
+    ('---\n{"title": "x" "a": 1}\n---\n', 2, "invalid JSON"),
 ])
 def test_errors_name_the_line(text, line, words):
     fm = split(text)
@@ -53,3 +53,9 @@ def test_duplicate_keys_warn_with_their_line():
 def test_non_utf8_names_the_byte():
     text, problem = decode(b"---\ntitle: ok\n---\ncaf\xe9\n")
     assert "byte 21" in problem and problem.startswith("line 4")
+
+
+def test_json_frontmatter_reports_duplicate_keys_too():
+    fm = split('---\n{"title": "a",\n "tags": [],\n "title": "b"}\n---\n')
+    assert fm.meta["title"] == "b"
+    assert fm.warnings == [(4, "duplicate frontmatter key 'title': the last value is used")]
