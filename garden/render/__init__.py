@@ -94,39 +94,45 @@ def page_key(garden: Garden, page: Page, common: str) -> str:
     h = hashlib.blake2b(digest_size=16)
     h.update(f"{common}\0{garden.home is None}\0{GRAPH_PAGE in garden.by_path}\0{page.path}\0{page.tree}\0"
              f"{page.dates}\0{sorted(page.settings.items())}\0".encode())
-    _note_inputs(garden, note, h, set())
-    for p in garden.backlinks.get(note.rel, ()):
-        h.update(_card(p).encode())
+    todo, seen = [note], set()
+    while todo:  # the note, then what it embeds (without recursion: embed chains can be long)
+        current = todo.pop()
+        if current.rel in seen:
+            continue
+        seen.add(current.rel)
+        h.update(_links_digest(garden, current))
+        for link, target in zip(current.links, garden.targets.get(current.rel, ())):
+            if link.kind == "embed" and target.kind == "note" and (embedded := garden.by_rel.get(target.rel)):
+                todo.append(embedded.note)
+    h.update("".join(_card(garden, p) for p in garden.backlinks.get(note.rel, ())).encode())
     for tag in note.tags:
         t = garden.tags.get(tag.lower())
         h.update(f"#{t.name if t else ''}".encode())
     for p in garden.listing(page.path) or ():
-        h.update((_card(p) + _dated(p)).encode())
+        h.update((_card(garden, p) + _dated(p)).encode())
     return h.hexdigest()
 
 
-def _note_inputs(garden: Garden, note, h, seen: set) -> None:
-    """A note's content and the resolution of its links, following embeds (without recursion:
-    embed chains can be thousands long)."""
-    todo = [note]
-    while todo:
-        note = todo.pop()
-        if note.rel in seen:
-            continue
-        seen.add(note.rel)
-        h.update(f"{note.rel}\0{note.digest}\0".encode())
-        for link, target in zip(note.links, garden.targets.get(note.rel, ())):
-            h.update(f"{target.kind}\0{target.path}\0{target.fragment}\0{target.cycle}\0".encode())
-            if link.kind == "embed" and target.kind == "note":
-                embedded = garden.by_rel.get(target.rel)
-                if embedded is not None:
-                    h.update(embedded.title.encode())
-                    todo.append(embedded.note)
+def _links_digest(garden: Garden, note) -> bytes:
+    """A note's content, its title, and where each of its links leads (once per build)."""
+    memo = garden.memo.setdefault("links", {})
+    found = memo.get(note.rel)
+    if found is None:
+        page = garden.by_rel.get(note.rel)
+        found = memo[note.rel] = hashlib.blake2b("".join(
+            [f"{note.rel}\0{note.digest}\0{page.title if page else ''}\0"]
+            + [f"{t.kind}\0{t.path}\0{t.fragment}\0{t.cycle}\0" for t in garden.targets.get(note.rel, ())]
+        ).encode(), digest_size=16).digest()
+    return found
 
 
-def _card(page: Page) -> str:
-    """What a list of pages shows of each: title, place, summary, tags."""
-    return f"{page.path}\0{page.title}\0{page.note.summary}\0{'|'.join(page.note.tags)}\n"
+def _card(garden: Garden, page: Page) -> str:
+    """What a list of pages shows of each: title, place, summary, tags (once per build)."""
+    memo = garden.memo.setdefault("cards", {})
+    found = memo.get(id(page))
+    if found is None:
+        found = memo[id(page)] = f"{page.path}\0{page.title}\0{page.note.summary}\0{'|'.join(page.note.tags)}\n"
+    return found
 
 
 def render_note(garden: Garden, theme: Theme, page: Page) -> tuple[bytes, list[Diagnostic]]:
@@ -196,7 +202,7 @@ def _list_page(garden: Garden, theme: Theme, path: str, title: str, pages: list[
     """A listing, rendered only when what it shows changed: its key is built from each
     entry's card (cheap strings), the full view only when the page is rendered."""
     key = view_key(theme, garden.config, path, title, extra, garden.home is None, GRAPH_PAGE in garden.by_path,
-                   "".join(_card(p) + _dated(p) for p in pages))
+                   "".join(_card(garden, p) + _dated(p) for p in pages))
 
     def make() -> bytes:
         view = {"kind": "list", "title": title, "path": path, "canonical": garden.config.absolute_url(path),

@@ -73,6 +73,7 @@ class Garden:
     folders: dict[str, list[Page]]  # folder site path -> pages directly in it
     bodies: Bodies = field(default_factory=lambda: Bodies(None))  # where note bodies are kept
     resolutions: dict = field(default_factory=dict)  # rel -> Resolution, for the next build
+    memo: dict = field(default_factory=dict)  # what render works out once per build (see render.page_key)
 
     def html(self, note: Note) -> str:
         """A note's body with its slots (kept on disk by the cache between builds)."""
