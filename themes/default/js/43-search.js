@@ -1,13 +1,19 @@
-// Search: a modal dialog over the Pagefind index in pagefind/. Pagefind's script is
-// loaded only when the dialog first opens (Ctrl/Cmd+K, "/" or the search button);
-// "#tag" words filter by tag; arrows choose a result, Enter opens it, Esc closes.
+// Search: a modal dialog over the sharded MiniSearch index in search/ (written by
+// garden/render/search.py, which explains the files). The vendored MiniSearch script and
+// search/meta.json are fetched when the dialog first opens (Ctrl/Cmd+K, "/" or the search
+// button); a query then fetches the shards of its words, the field lengths of the notes
+// they name, the result data of the notes shown and, for a snippet from the body, the
+// result's own page. "#tag" words filter by tag; arrows choose a result, Enter opens it,
+// Esc closes.
 (function search() {
   const openers = document.querySelectorAll("[data-search-open]");
   if (!openers.length) return;
   const ui = garden.ui;
   const LIMIT = 12;
-  const TAGGED_POOL = 60;  // best results looked at when a query also names tags
-  let dialog, input, results, status, pagefind, tagCounts, active = -1, count = 0, seq = 0, timer = 0;
+  const WORD = /[\p{L}\p{M}\p{N}]{2,}/gu;  // as search.py's WORD
+  const EDGE = "[\\p{L}\\p{M}\\p{N}]";
+  let dialog, input, results, status, observer, index, active = -1, count = 0, seq = 0, timer = 0;
+  const files = new Map(), decoded = new Map(), pages = new Map();
 
   const isMac = /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent);
   openers.forEach((button) => {
@@ -59,6 +65,10 @@
       const option = e.target.closest("[role=option]");
       if (option) select(Number(option.dataset.index), false);
     });
+    // Snippets from a result's page are made when the result scrolls into view.
+    observer = new IntersectionObserver((entries) => entries.forEach((e) => {
+      if (e.isIntersecting) { observer.unobserve(e.target); e.target.gardenSnippet(); }
+    }), { root: results });
     document.body.append(dialog);
   }
 
@@ -70,83 +80,273 @@
     load().catch(() => {});
   }
 
-  function load() {
-    if (!pagefind) {
-      pagefind = import(garden.url("pagefind/pagefind.js")).then(async (pf) => {
-        await pf.options({ baseUrl: new URL(garden.root, document.baseURI).pathname, excerptLength: 24 });
-        await pf.init();
-        return pf;
+  // --- the index ---------------------------------------------------------------------------
+
+  /** meta.json (always asked for again: it names every other file) and the MiniSearch script. */
+  function load(again) {
+    if (!index || again) {
+      const meta = fetch(garden.url("search/meta.json"), { cache: "no-cache" }).then((r) => {
+        if (!r.ok) throw new Error("search/meta.json: " + r.status);
+        return r.json();
       });
-      pagefind.catch(() => { status.textContent = ui.search_unavailable || "Search is unavailable."; });
+      index = Promise.all([meta, script()]).then(([m]) => ({ ...m, stop: new Set(m.stopWords) }));
+      index.catch(() => { index = null; });
     }
-    return pagefind;
+    return index;
   }
 
-  function parse(query) {
+  function script() {
+    if (window.MiniSearch) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const tag = document.createElement("script");
+      tag.src = garden.url("static/vendor/minisearch/minisearch.min.js");
+      tag.onload = resolve;
+      tag.onerror = () => { tag.remove(); reject(new Error("minisearch.min.js")); };
+      document.head.append(tag);
+    });
+  }
+
+  /** search/<folder>/<name>.json, fetched once (names are digests of the content). */
+  function file(folder, name) {
+    const path = "search/" + folder + "/" + name + ".json";
+    if (!files.has(path)) {
+      const got = fetch(garden.url(path)).then((r) => {
+        if (!r.ok) throw new Error(path + ": " + r.status);
+        return r.json();
+      });
+      files.set(path, got);
+      got.catch(() => files.delete(path));
+    }
+    return files.get(path);
+  }
+
+  /** The terms of a text, as search.py's `tokenize` makes them. */
+  function terms(text, stop) {
+    return (text.normalize("NFC").toLowerCase().match(WORD) || []).filter((t) => !stop.has(t));
+  }
+
+  /** Postings as search.py's `encode` writes them -> {id: frequency}; each id is put in `ids`. */
+  function postings(values, ids) {
+    const out = {};
+    for (let i = 0, prev = -1; i < values.length; i++) {
+      const v = values[i];
+      if (v < 0) { prev -= v; out[prev] = 1; } else { prev += v; out[prev] = values[++i]; }
+      ids.add(prev);
+    }
+    return out;
+  }
+
+  /** A shard as MiniSearch's index entries, and the ids of the notes it names. */
+  function shard(name) {
+    if (!decoded.has(name)) {
+      decoded.set(name, file("s", name).then((entries) => {
+        const ids = new Set();
+        const index = entries.map(([term, fields]) => {
+          const data = {};
+          for (const f in fields) data[f] = postings(fields[f], ids);
+          return [term, data];
+        });
+        return { index, ids };
+      }));
+      decoded.get(name).catch(() => decoded.delete(name));
+    }
+    return decoded.get(name);
+  }
+
+  /** The shards that hold a query term and, from three characters on, every term it begins. */
+  async function shardsOf(term, m) {
+    const chars = [...term];
+    const dir = m.dirs[chars[0]];
+    if (!dir) return [];
+    const keys = await file("d", dir);
+    const names = new Set();
+    for (let n = chars.length; n >= Math.min(m.keyLength, chars.length); n--) {
+      const key = chars.slice(0, n).join("");
+      if (keys[key]) { names.add(keys[key]); break; }
+    }
+    if (chars.length >= m.keyLength) {
+      for (const key in keys) if (key.startsWith(term)) names.add(keys[key]);
+    }
+    return Promise.all([...names].map(shard));
+  }
+
+  /** Field lengths of these notes -> Map(id -> [length per field]). */
+  async function lengths(ids, m) {
+    const shift = m.idBits - m.lengthBits, chunks = new Set();
+    ids.forEach((id) => chunks.add(id >>> shift));
+    const out = new Map();
+    await Promise.all([...chunks].map(async (c) => {
+      if (!m.lengths[c]) return;
+      const values = await file("l", m.lengths[c]);
+      const width = m.fields.length;
+      for (let i = 0, prev = -1; i < values.length; i += width + 1) {
+        prev += values[i];
+        out.set(prev, values.slice(i + 1, i + 1 + width));
+      }
+    }));
+    return out;
+  }
+
+  /** What each result shows -> Map(id -> [path, title, summary]). */
+  async function stored(ids, m) {
+    const shift = m.idBits - m.storedBits, out = new Map();
+    await Promise.all([...new Set(ids.map((id) => id >>> shift))].map(async (c) => {
+      const chunk = await file("r", m.stored[c]);
+      for (const id in chunk) out.set(Number(id), chunk[id]);
+    }));
+    return out;
+  }
+
+  /** The ids of the notes with every one of these tags. */
+  async function tagged(tags, m) {
+    const all = await file("t", m.tags);
+    let ids = null;
+    for (const tag of tags) {
+      const found = all[tag] ? postings(await file("t", all[tag][1]), new Set()) : {};
+      const set = new Set(Object.keys(found).map(Number));
+      ids = ids ? new Set([...ids].filter((id) => set.has(id))) : set;
+    }
+    return ids;
+  }
+
+  /** MiniSearch over the shards of the query's terms, with the statistics of the whole index:
+   * the results, as one index holding every note would rank them. */
+  async function query(words, tags, m) {
+    const wanted = terms(words, m.stop);
+    if (!wanted.length) return [];
+    const parts = (await Promise.all(wanted.map((t) => shardsOf(t, m)))).flat();
+    const only = tags.length ? await tagged(tags, m) : null;
+    const entries = [], ids = new Set(), seen = new Set();
+    for (const part of parts) {
+      if (seen.has(part)) continue;
+      seen.add(part);
+      entries.push(...part.index);
+      part.ids.forEach((id) => ids.add(id));
+    }
+    // Field lengths are read only for the notes that can be found (see boostDocument).
+    const length = await lengths(only ? [...ids].filter((id) => only.has(id)) : ids, m);
+    const documentIds = {}, fieldLength = {};
+    ids.forEach((id) => { documentIds[id] = id; if (length.has(id)) fieldLength[id] = length.get(id); });
+    const fieldIds = {};
+    m.fields.forEach((f, i) => { fieldIds[f] = i; });
+    const options = { fields: m.fields, tokenize: (text) => terms(text, m.stop), processTerm: (t) => t };
+    const engine = MiniSearch.loadJS({
+      documentCount: m.documentCount, nextId: m.nextId, documentIds, fieldIds, fieldLength,
+      averageFieldLength: m.averageFieldLength, storedFields: {}, dirtCount: 0, index: entries,
+      serializationVersion: 2,
+    }, options);
+    return engine.search(words, {
+      combineWith: "AND",
+      prefix: (t) => [...t].length >= m.keyLength,
+      fuzzy: (t) => ([...t].length >= 5 ? 0.2 : false),
+      boost: m.boost,
+      boostDocument: only ? (id) => (only.has(id) ? 1 : 0) : undefined,
+    });
+  }
+
+  // --- the dialog --------------------------------------------------------------------------
+
+  function parse(text) {
     const tags = [];
-    const words = query.replace(/(^|\s)#([^\s#]+)/g, (m, space, tag) => { tags.push(tag.toLowerCase()); return " "; });
+    const words = text.replace(/(^|\s)#([^\s#]+)/g, (m, space, tag) => { tags.push(tag.toLowerCase()); return " "; });
     return { words: words.trim().replace(/\s+/g, " "), tags };
   }
 
-  async function run() {
+  async function run(retried) {
     const mine = ++seq;
     const { words, tags } = parse(input.value);
-    if (!words && !tags.length) { show([], ""); status.textContent = ""; return; }
-    let pf;
-    try { pf = await load(); } catch (e) { return; }
-    if (!words) { await suggestTags(pf, tags, mine); return; }
-    const found = await pf.search(words);
-    let data, total = found.results.length;
-    if (!tags.length) {
-      data = await Promise.all(found.results.slice(0, LIMIT).map((r) => r.data()));
-    } else {  // keep the results that have every tag (the tags travel as metadata, see search.py)
-      const best = await Promise.all(found.results.slice(0, TAGGED_POOL).map((r) => r.data()));
-      data = best.filter((d) => { const have = ((d.meta && d.meta.tags) || "").split(",");
-        return tags.every((t) => have.includes(t)); });
-      total = data.length;
-      data = data.slice(0, LIMIT);
+    if (!words && !tags.length) { show([]); status.textContent = ""; return; }
+    let m;
+    try {
+      m = await load(retried === true);
+    } catch (e) {
+      if (mine === seq) status.textContent = ui.search_unavailable || "Search is unavailable.";
+      return;
     }
-    if (mine !== seq) return;  // a newer query has already answered
-    show(data, words);
-    status.textContent = total ? (ui.search_results || "{count} results").replace("{count}", total)
-      : (ui.no_results || "No results.");
+    try {
+      if (!words) { await suggestTags(m, tags, mine); return; }
+      const found = await query(words, tags, m);
+      const best = found.slice(0, LIMIT);
+      const data = await stored(best.map((r) => r.id), m);
+      if (mine !== seq) return;  // a newer query has already answered
+      show(best.map((r) => item(r, data.get(r.id), words, m)));
+      status.textContent = found.length ? (ui.search_results || "{count} results").replace("{count}", found.length)
+        : (ui.no_results || "No results.");
+    } catch (e) {
+      // A file named by an older meta.json is gone (the site was rebuilt): read it again, once.
+      if (retried !== true && mine === seq) return run(true);
+      if (mine === seq) status.textContent = ui.search_unavailable || "Search is unavailable.";
+    }
   }
 
-  // "#tag" alone: the tags that start with it, each leading to its tag page. (A search
-  // with a filter and no words would download the whole index.)
-  async function suggestTags(pf, tags, mine) {
-    if (!tagCounts) tagCounts = fetch(garden.url("static/tags.json")).then((r) => r.json()).catch(() => ({}));
-    const counts = await tagCounts;
+  /** A result to show: its title, and its summary or a passage of its page as the snippet. */
+  function item(result, data, words, m) {
+    const [path, title, summary] = data || ["", "", ""];
+    const marks = marker([...result.terms, ...terms(words, m.stop)]);
+    const fields = new Set(Object.values(result.match).flat());
+    // The summary is the snippet when it holds a query word, or when the words are only in
+    // the title or aliases; else a passage of the page, made when the result is in view.
+    const page = Boolean(marks) && (fields.has("body") || fields.has("headings")) && !(summary && marks.test(summary));
+    return { url: garden.href(path), title: highlight(title || path, marks), snippet: highlight(summary || "", marks),
+             page, marks };
+  }
+
+  /** A regular expression finding the terms at the start of words, or null. */
+  function marker(list) {
+    const unique = [...new Set(list)].sort((a, b) => b.length - a.length)
+      .map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+    return unique.length ? new RegExp("(?<!" + EDGE + ")(" + unique.join("|") + ")", "iu") : null;
+  }
+
+  function highlight(text, marks) {
+    if (!marks) return garden.escape(text);
+    const parts = String(text).split(new RegExp(marks.source, "giu"));
+    return parts.map((p, i) => (i % 2 ? "<mark>" + garden.escape(p) + "</mark>" : garden.escape(p))).join("");
+  }
+
+  /** The text of a result's page (fetched once), as words with spaces between blocks. */
+  function pageText(url) {
+    if (!pages.has(url)) {
+      const got = fetch(url).then((r) => (r.ok ? r.text() : "")).then((html) => {
+        const doc = new DOMParser().parseFromString(html, "text/html");
+        const body = doc.querySelector(".note-body") || doc.querySelector("article") || doc.querySelector("main") || doc.body;
+        body.querySelectorAll("script, style, template, svg").forEach((e) => e.remove());
+        body.querySelectorAll("p, li, h1, h2, h3, h4, h5, h6, pre, blockquote, td, th, dt, dd, figcaption, br, div")
+          .forEach((e) => e.append(" "));
+        return body.textContent.replace(/\s+/g, " ").trim();
+      }).catch(() => "");
+      pages.set(url, got);
+    }
+    return pages.get(url);
+  }
+
+  /** About 25 words of the page around the first match, highlighted. */
+  function passage(text, marks) {
+    const found = text.match(marks);
+    if (!found) return null;
+    let start = Math.max(0, found.index - 70), end = Math.min(text.length, found.index + 170);
+    if (start > 0) start = text.indexOf(" ", start) + 1 || start;
+    if (end < text.length) end = text.lastIndexOf(" ", end) > found.index ? text.lastIndexOf(" ", end) : end;
+    return (start > 0 ? "… " : "") + highlight(text.slice(start, end), marks) + (end < text.length ? " …" : "");
+  }
+
+  // "#tag" alone: the tags that start with it, each leading to its tag page.
+  async function suggestTags(m, tags, mine) {
+    const all = await file("t", m.tags);
     if (mine !== seq) return;
     const wanted = tags[tags.length - 1];
-    const found = Object.keys(counts).filter((t) => t.startsWith(wanted))
-      .sort((a, b) => (a === wanted ? -1 : b === wanted ? 1 : counts[b] - counts[a] || a.localeCompare(b))).slice(0, LIMIT);
-    show(found.map((t) => ({ url: garden.href("tags/" + t + "/"), meta: { title: "#" + t },
-      excerpt: "", summary: (ui.notes_count || "{count} notes").replace("{count}", counts[t]) })), "");
+    const found = Object.keys(all).filter((t) => t.startsWith(wanted))
+      .sort((a, b) => (a === wanted ? -1 : b === wanted ? 1 : all[b][0] - all[a][0] || a.localeCompare(b))).slice(0, LIMIT);
+    show(found.map((t) => ({ url: garden.href("tags/" + t + "/"), title: garden.escape("#" + t),
+      snippet: garden.escape((ui.notes_count || "{count} notes").replace("{count}", all[t][0])) })));
     status.textContent = found.length ? "" : (ui.no_results || "No results.");
   }
 
-  function highlight(text, words) {
-    const terms = words.toLowerCase().split(" ").filter((w) => w.length > 1)
-      .map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
-    if (!terms.length) return { html: garden.escape(text), hit: false };
-    const parts = String(text).split(new RegExp("(" + terms.join("|") + ")", "gi"));
-    const html = parts.map((p, i) => (i % 2 ? "<mark>" + garden.escape(p) + "</mark>" : garden.escape(p))).join("");
-    return { html, hit: parts.length > 1 };
-  }
-
-  function excerpt(html) {
-    // Pagefind's excerpt is text with <mark> around hits; keep only those tags.
-    const text = html.replace(/<(\/?)mark>/g, "\u0001$1\u0002").replace(/<[^>]*>/g, "");
-    const div = document.createElement("textarea");
-    div.innerHTML = text;  // decode entities without running anything
-    return garden.escape(div.value).replace(/\u0001(\/?)\u0002/g, "<$1mark>");
-  }
-
-  function show(data, words) {
+  function show(items) {
     results.replaceChildren();
-    count = data.length;
-    data.forEach((item, i) => {
+    observer.disconnect();
+    count = items.length;
+    items.forEach((item, i) => {
       const li = garden.el("li");
       li.setAttribute("role", "none");
       const a = garden.el("a", "search-result");
@@ -155,14 +355,15 @@
       a.dataset.index = i;
       a.tabIndex = -1;
       a.href = item.url;
-      const title = highlight((item.meta && item.meta.title) || item.url, words);
-      const summary = item.summary ? { html: garden.escape(item.summary), hit: true }
-        : item.meta && item.meta.summary ? highlight(item.meta.summary, words) : null;
-      // The post's summary is the snippet when the query is found in it (or in the title
-      // only); otherwise the passage of the body where the words are.
-      const useSummary = summary && (summary.hit || !/<mark>/.test(item.excerpt || "") || !words);
-      a.innerHTML = '<span class="search-title">' + title.html + "</span>" +
-        '<span class="search-snippet">' + (useSummary ? summary.html : excerpt(item.excerpt || "")) + "</span>";
+      a.innerHTML = '<span class="search-title">' + item.title + '</span><span class="search-snippet">' +
+        (item.page ? "" : item.snippet) + "</span>";
+      if (item.page) {
+        const snippet = a.querySelector(".search-snippet");
+        a.gardenSnippet = () => pageText(item.url).then((text) => {
+          snippet.innerHTML = passage(text, item.marks) || item.snippet;
+        });
+        observer.observe(a);
+      }
       li.append(a);
       results.append(li);
     });
