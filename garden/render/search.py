@@ -269,6 +269,8 @@ def layout(key: str, sizes: dict[str, int], budget: int = SHARD_BUDGET) -> dict[
     number of postings. While the shard would exceed the budget, its largest longer
     prefixes take shards of their own (and so on below them)."""
     total = sum(sizes.values())
+    if len(sizes) == 1:  # one term: cutting further would not make it smaller
+        return {key: list(sizes)}
     longer: dict[str, dict[str, int]] = {}
     for term, size in sizes.items():
         if len(term) > len(key):

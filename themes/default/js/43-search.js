@@ -10,10 +10,9 @@
   if (!openers.length) return;
   const ui = garden.ui;
   const LIMIT = 12;
-  const WORD = /[\p{L}\p{M}\p{N}]{2,}/gu;  // as search.py's WORD
   const EDGE = "[\\p{L}\\p{M}\\p{N}]";
   let dialog, input, results, status, observer, index, active = -1, count = 0, seq = 0, timer = 0;
-  const files = new Map(), decoded = new Map(), pages = new Map();
+  const pages = new Map();
 
   const isMac = /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent);
   openers.forEach((button) => {
@@ -80,19 +79,17 @@
     load().catch(() => {});
   }
 
-  // --- the index ---------------------------------------------------------------------------
-
-  /** meta.json (always asked for again: it names every other file) and the MiniSearch script. */
+  /** The index (see 43-search-index.js), once the MiniSearch script is loaded. */
   function load(again) {
-    if (!index || again) {
-      const meta = fetch(garden.url("search/meta.json"), { cache: "no-cache" }).then((r) => {
-        if (!r.ok) throw new Error("search/meta.json: " + r.status);
-        return r.json();
-      });
-      index = Promise.all([meta, script()]).then(([m]) => ({ ...m, stop: new Set(m.stopWords) }));
+    if (!index) {
+      index = script().then(() => garden.searchIndex((path, fresh) =>
+        fetch(garden.url(path), fresh ? { cache: "no-cache" } : {}).then((r) => {
+          if (!r.ok) throw new Error(path + ": " + r.status);
+          return r.json();
+        }), window.MiniSearch));
       index.catch(() => { index = null; });
     }
-    return index;
+    return index.then((engine) => engine.load(again).then((m) => ({ engine, m })));
   }
 
   function script() {
@@ -103,144 +100,6 @@
       tag.onload = resolve;
       tag.onerror = () => { tag.remove(); reject(new Error("minisearch.min.js")); };
       document.head.append(tag);
-    });
-  }
-
-  /** search/<folder>/<name>.json, fetched once (names are digests of the content). */
-  function file(folder, name) {
-    const path = "search/" + folder + "/" + name + ".json";
-    if (!files.has(path)) {
-      const got = fetch(garden.url(path)).then((r) => {
-        if (!r.ok) throw new Error(path + ": " + r.status);
-        return r.json();
-      });
-      files.set(path, got);
-      got.catch(() => files.delete(path));
-    }
-    return files.get(path);
-  }
-
-  /** The terms of a text, as search.py's `tokenize` makes them. */
-  function terms(text, stop) {
-    return (text.normalize("NFC").toLowerCase().match(WORD) || []).filter((t) => !stop.has(t));
-  }
-
-  /** Postings as search.py's `encode` writes them -> {id: frequency}; each id is put in `ids`. */
-  function postings(values, ids) {
-    const out = {};
-    for (let i = 0, prev = -1; i < values.length; i++) {
-      const v = values[i];
-      if (v < 0) { prev -= v; out[prev] = 1; } else { prev += v; out[prev] = values[++i]; }
-      ids.add(prev);
-    }
-    return out;
-  }
-
-  /** A shard as MiniSearch's index entries, and the ids of the notes it names. */
-  function shard(name) {
-    if (!decoded.has(name)) {
-      decoded.set(name, file("s", name).then((entries) => {
-        const ids = new Set();
-        const index = entries.map(([term, fields]) => {
-          const data = {};
-          for (const f in fields) data[f] = postings(fields[f], ids);
-          return [term, data];
-        });
-        return { index, ids };
-      }));
-      decoded.get(name).catch(() => decoded.delete(name));
-    }
-    return decoded.get(name);
-  }
-
-  /** The shards that hold a query term and, from three characters on, every term it begins. */
-  async function shardsOf(term, m) {
-    const chars = [...term];
-    const dir = m.dirs[chars[0]];
-    if (!dir) return [];
-    const keys = await file("d", dir);
-    const names = new Set();
-    for (let n = chars.length; n >= Math.min(m.keyLength, chars.length); n--) {
-      const key = chars.slice(0, n).join("");
-      if (keys[key]) { names.add(keys[key]); break; }
-    }
-    if (chars.length >= m.keyLength) {
-      for (const key in keys) if (key.startsWith(term)) names.add(keys[key]);
-    }
-    return Promise.all([...names].map(shard));
-  }
-
-  /** Field lengths of these notes -> Map(id -> [length per field]). */
-  async function lengths(ids, m) {
-    const shift = m.idBits - m.lengthBits, chunks = new Set();
-    ids.forEach((id) => chunks.add(id >>> shift));
-    const out = new Map();
-    await Promise.all([...chunks].map(async (c) => {
-      if (!m.lengths[c]) return;
-      const values = await file("l", m.lengths[c]);
-      const width = m.fields.length;
-      for (let i = 0, prev = -1; i < values.length; i += width + 1) {
-        prev += values[i];
-        out.set(prev, values.slice(i + 1, i + 1 + width));
-      }
-    }));
-    return out;
-  }
-
-  /** What each result shows -> Map(id -> [path, title, summary]). */
-  async function stored(ids, m) {
-    const shift = m.idBits - m.storedBits, out = new Map();
-    await Promise.all([...new Set(ids.map((id) => id >>> shift))].map(async (c) => {
-      const chunk = await file("r", m.stored[c]);
-      for (const id in chunk) out.set(Number(id), chunk[id]);
-    }));
-    return out;
-  }
-
-  /** The ids of the notes with every one of these tags. */
-  async function tagged(tags, m) {
-    const all = await file("t", m.tags);
-    let ids = null;
-    for (const tag of tags) {
-      const found = all[tag] ? postings(await file("t", all[tag][1]), new Set()) : {};
-      const set = new Set(Object.keys(found).map(Number));
-      ids = ids ? new Set([...ids].filter((id) => set.has(id))) : set;
-    }
-    return ids;
-  }
-
-  /** MiniSearch over the shards of the query's terms, with the statistics of the whole index:
-   * the results, as one index holding every note would rank them. */
-  async function query(words, tags, m) {
-    const wanted = terms(words, m.stop);
-    if (!wanted.length) return [];
-    const parts = (await Promise.all(wanted.map((t) => shardsOf(t, m)))).flat();
-    const only = tags.length ? await tagged(tags, m) : null;
-    const entries = [], ids = new Set(), seen = new Set();
-    for (const part of parts) {
-      if (seen.has(part)) continue;
-      seen.add(part);
-      entries.push(...part.index);
-      part.ids.forEach((id) => ids.add(id));
-    }
-    // Field lengths are read only for the notes that can be found (see boostDocument).
-    const length = await lengths(only ? [...ids].filter((id) => only.has(id)) : ids, m);
-    const documentIds = {}, fieldLength = {};
-    ids.forEach((id) => { documentIds[id] = id; if (length.has(id)) fieldLength[id] = length.get(id); });
-    const fieldIds = {};
-    m.fields.forEach((f, i) => { fieldIds[f] = i; });
-    const options = { fields: m.fields, tokenize: (text) => terms(text, m.stop), processTerm: (t) => t };
-    const engine = MiniSearch.loadJS({
-      documentCount: m.documentCount, nextId: m.nextId, documentIds, fieldIds, fieldLength,
-      averageFieldLength: m.averageFieldLength, storedFields: {}, dirtCount: 0, index: entries,
-      serializationVersion: 2,
-    }, options);
-    return engine.search(words, {
-      combineWith: "AND",
-      prefix: (t) => [...t].length >= m.keyLength,
-      fuzzy: (t) => ([...t].length >= 5 ? 0.2 : false),
-      boost: m.boost,
-      boostDocument: only ? (id) => (only.has(id) ? 1 : 0) : undefined,
     });
   }
 
@@ -256,20 +115,20 @@
     const mine = ++seq;
     const { words, tags } = parse(input.value);
     if (!words && !tags.length) { show([]); status.textContent = ""; return; }
-    let m;
+    let engine, m;
     try {
-      m = await load(retried === true);
+      ({ engine, m } = await load(retried === true));
     } catch (e) {
       if (mine === seq) status.textContent = ui.search_unavailable || "Search is unavailable.";
       return;
     }
     try {
-      if (!words) { await suggestTags(m, tags, mine); return; }
-      const found = await query(words, tags, m);
+      if (!words) { await suggestTags(engine, tags, mine); return; }
+      const found = await engine.query(words, tags);
       const best = found.slice(0, LIMIT);
-      const data = await stored(best.map((r) => r.id), m);
+      const data = await engine.stored(best.map((r) => r.id));
       if (mine !== seq) return;  // a newer query has already answered
-      show(best.map((r) => item(r, data.get(r.id), words, m)));
+      show(best.map((r) => item(r, data.get(r.id), engine.terms(words, m.stop))));
       status.textContent = found.length ? (ui.search_results || "{count} results").replace("{count}", found.length)
         : (ui.no_results || "No results.");
     } catch (e) {
@@ -280,9 +139,9 @@
   }
 
   /** A result to show: its title, and its summary or a passage of its page as the snippet. */
-  function item(result, data, words, m) {
+  function item(result, data, words) {
     const [path, title, summary] = data || ["", "", ""];
-    const marks = marker([...result.terms, ...terms(words, m.stop)]);
+    const marks = marker([...result.terms, ...words]);
     const fields = new Set(Object.values(result.match).flat());
     // The summary is the snippet when it holds a query word, or when the words are only in
     // the title or aliases; else a passage of the page, made when the result is in view.
@@ -331,8 +190,8 @@
   }
 
   // "#tag" alone: the tags that start with it, each leading to its tag page.
-  async function suggestTags(m, tags, mine) {
-    const all = await file("t", m.tags);
+  async function suggestTags(engine, tags, mine) {
+    const all = await engine.tags();
     if (mine !== seq) return;
     const wanted = tags[tags.length - 1];
     const found = Object.keys(all).filter((t) => t.startsWith(wanted))
