@@ -41,6 +41,7 @@ import os
 import pickle
 import re
 import unicodedata
+import zlib
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -157,18 +158,20 @@ def assign_ids(paths: list[str]) -> tuple[dict[str, int], int]:
     return ids, bits
 
 
-def analyse(texts: tuple[str, ...], stop: frozenset[str]) -> tuple[tuple[int, ...], list[Counter], str]:
-    """A document's field lengths, its term counts per field, and those as text (kept to
-    undo them when the note changes): per field (\x1d between them) its terms joined by
-    \x1e, \x1c, then their counts joined by commas."""
+def analyse(texts: tuple[str, ...], stop: frozenset[str]) -> tuple[tuple[int, ...], list[Counter], bytes]:
+    """A document's field lengths, its term counts per field, and those as a compressed
+    text (kept to undo them when the note changes): per field (\x1d between them) its terms
+    joined by \x1e, \x1c, then their counts joined by commas."""
     counts = [term_counts(text, stop) for text in texts]
-    blob = "\x1d".join("\x1e".join(c) + "\x1c" + ",".join(map(str, c.values())) for c in counts)
-    return tuple(map(len, counts)), counts, blob
+    text = "\x1d".join("\x1e".join(c) + "\x1c" + ",".join(map(str, c.values())) for c in counts)
+    return tuple(map(len, counts)), counts, zlib.compress(text.encode(), 1)
 
 
-def postings_of(blob: str) -> Iterator[tuple[int, str, int]]:
+def postings_of(blob: bytes) -> Iterator[tuple[int, str, int]]:
     """(field id, term, frequency) for each posting of an `analyse` blob."""
-    for f, part in enumerate(blob.split("\x1d")):
+    if not blob:
+        return
+    for f, part in enumerate(zlib.decompress(blob).decode().split("\x1d")):
         terms, _, counts = part.partition("\x1c")
         if terms:
             yield from zip([f] * len(counts), terms.split("\x1e"), map(int, counts.split(",")))
@@ -298,7 +301,7 @@ class Index:
     shards: dict[str, dict[str, tuple[str, tuple[str, ...]]]] = field(default_factory=dict)
     # ^ per 3-character key: {shard key: (digest, terms)}
     files: dict[str, bytes] = field(default_factory=dict)  # the other files: meta, dirs, lengths, results, tags
-    blobs: dict[str, str] = field(default_factory=dict)  # page path -> its `analyse` blob
+    blobs: dict[str, bytes] = field(default_factory=dict)  # page path -> its `analyse` blob
     terms: dict[str, tuple[int, tuple[str, ...]]] = field(default_factory=dict)
     # ^ term -> (number of postings, encoded postings per field)
 
@@ -473,7 +476,7 @@ def _patch(index: Index, old: Index, pages: list[Page], analysed: list, ids: dic
     for page, (_, blob) in zip(pages, analysed):
         doc = ids[page.path]
         was = old.docs.get(page.path)
-        before = {(f, t): n for f, t, n in postings_of(index.blobs.get(page.path, ""))}
+        before = {(f, t): n for f, t, n in postings_of(index.blobs.get(page.path, b""))}
         if was is not None and was.id != doc:  # a new id: every posting moves
             for (f, term) in before:
                 change(term, f, was.id, 0)
@@ -570,7 +573,8 @@ def _small_files(index: Index, bits: int, stop: frozenset[str]) -> dict[str, byt
     for doc in docs:
         for tag in doc.tags:
             tagged.setdefault(tag, []).append(doc.id)
-    tags = {tag: [len(ids), put("t", "[" + encode_pairs([x for i in ids for x in (i, 1)]) + "]")]
+    # Each tag's ids, as postings of frequency 1 (negative deltas, see `encode_pairs`).
+    tags = {tag: [len(ids), put("t", "[" + ",".join(map(str, map(int.__sub__, [-1] + ids, ids))) + "]")]
             for tag, ids in sorted(tagged.items())}
     dirs: dict[str, dict[str, str]] = {}
     for shards in index.shards.values():
@@ -579,7 +583,7 @@ def _small_files(index: Index, bits: int, stop: frozenset[str]) -> dict[str, byt
     meta = {
         "format": FORMAT, "fields": list(FIELDS), "boost": BOOST, "stopWords": sorted(stop),
         "keyLength": KEY_LENGTH, "documentCount": n, "nextId": 1 << bits,
-        "averageFieldLength": [sum(d.lengths[f] for d in docs) / n for f in range(len(FIELDS))],
+        "averageFieldLength": [sum(column) / n for column in zip(*(d.lengths for d in docs))],
         "idBits": bits, "lengthBits": lbits, "lengths": lengths, "storedBits": sbits, "stored": stored,
         "tags": put("t", json.dumps(tags, ensure_ascii=False, sort_keys=True, separators=(",", ":"))),
         "dirs": {c: put("d", json.dumps(dict(sorted(keys.items())), ensure_ascii=False, separators=(",", ":")))
