@@ -40,7 +40,7 @@ def read_index(out: Path) -> dict:
             for term, fields in load("s", name):
                 keys[key].append(term)
                 terms[term] = {int(f): search.decode(",".join(map(str, v))) for f, v in fields.items()}
-    stored = {int(i): v for name in meta["stored"] if name for i, v in load("r", name).items()}
+    stored = {int(i): v for name in load("r", meta["stored"]) if name for i, v in load("r", name).items()}
     lengths = {}
     width = len(meta["fields"])
     for name in meta["lengths"]:

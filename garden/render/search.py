@@ -13,7 +13,8 @@ would weigh tens of megabytes, so the index is cut into small files:
     search/s/<hash>.json   a shard: MiniSearch's index entries [term, {fieldId: postings}]
                            for the terms whose longest shard key is its key
     search/l/<hash>.json   field lengths of the documents in a range of ids
-    search/r/<hash>.json   what a result shows (page path, title, summary), by id range
+    search/r/<hash>.json   what a result shows (page path, title, summary), by id range; and
+                           the list of those files
     search/t/<hash>.json   the tags with their note counts and the file of each tag's ids
 
 Terms are sharded by prefix: a term's key is its first three characters (a shorter term is
@@ -63,7 +64,7 @@ BOOST = {"title": 10, "aliases": 8, "headings": 5, "body": 1}
 KEY_LENGTH = 3
 SHARD_BUDGET = 6000  # postings in one shard before longer prefixes get their own
 LENGTHS_CHUNK = 1024  # documents per file of field lengths, about
-STORED_CHUNK = 32  # documents per file of result data, about
+STORED_CHUNK = 8  # documents per file of result data, about: a result list reads about one per result
 # Letters, marks and digits, as the page's /[\p{L}\p{M}\p{N}]+/gu (the standard `re`
 # has no Unicode property classes).
 WORD = regex.compile(r"[\p{L}\p{M}\p{N}]{2,}")
@@ -584,7 +585,8 @@ def _small_files(index: Index, bits: int, stop: frozenset[str]) -> dict[str, byt
         "format": FORMAT, "fields": list(FIELDS), "boost": BOOST, "stopWords": sorted(stop),
         "keyLength": KEY_LENGTH, "documentCount": n, "nextId": 1 << bits,
         "averageFieldLength": [sum(column) / n for column in zip(*(d.lengths for d in docs))],
-        "idBits": bits, "lengthBits": lbits, "lengths": lengths, "storedBits": sbits, "stored": stored,
+        "idBits": bits, "lengthBits": lbits, "lengths": lengths, "storedBits": sbits,
+        "stored": put("r", json.dumps(stored)),  # the names of the result files, read at the first query
         "tags": put("t", json.dumps(tags, ensure_ascii=False, sort_keys=True, separators=(",", ":"))),
         "dirs": {c: put("d", json.dumps(dict(sorted(keys.items())), ensure_ascii=False, separators=(",", ":")))
                  for c, keys in sorted(dirs.items())},

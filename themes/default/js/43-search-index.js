@@ -98,9 +98,9 @@ garden.searchIndex = function searchIndex(fetchJSON, MiniSearch) {
   /** What results show -> Map(id -> [page path, title, summary]). */
   async function stored(ids) {
     const m = await load();
-    const shift = m.idBits - m.storedBits, out = new Map();
+    const shift = m.idBits - m.storedBits, out = new Map(), names = await file("r", m.stored);
     await Promise.all([...new Set(ids.map((id) => id >>> shift))].map(async (c) => {
-      const chunk = await file("r", m.stored[c]);
+      const chunk = await file("r", names[c]);
       for (const id in chunk) out.set(Number(id), chunk[id]);
     }));
     return out;
