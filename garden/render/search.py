@@ -1,6 +1,7 @@
 """Full-text search: a MiniSearch index under `search/`, written at build time in shards,
-and updated only where notes changed. The theme's dialog (js/43-search.js) queries it with
-the vendored MiniSearch (static/vendor/minisearch/), fetching only what a query needs.
+and updated only where notes changed. The theme's dialog (js/43-search.js) queries it
+through js/43-search-index.js with the vendored MiniSearch (static/vendor/minisearch/),
+fetching only what a query needs.
 
 Why MiniSearch, and why sharded: MiniSearch ranks with BM25+ and per-field boosts, and does
 prefix and fuzzy search; it runs in the page and its index is plain JSON, so Python writes
