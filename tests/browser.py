@@ -85,9 +85,7 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
 
 _Handler.extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map,
                            ".js": "text/javascript", ".json": "application/json", ".wasm": "application/wasm",
-                           ".pagefind": "application/octet-stream", ".pf_meta": "application/octet-stream",
-                           ".pf_index": "application/octet-stream", ".pf_fragment": "application/octet-stream",
-                           ".pf_filter": "application/octet-stream", ".svg": "image/svg+xml"}
+                           ".svg": "image/svg+xml"}
 
 
 @contextmanager

@@ -64,6 +64,15 @@ def test_search_finds_a_note_by_a_word_in_its_body(browser, url):
         assert option.locator(".search-title").inner_text() == "Compost"
         assert "zymurgical" in option.locator(".search-snippet mark").first.inner_text().lower()
         assert option.get_attribute("aria-selected") == "true"
+        # the summary lacks the word: the snippet is the passage of the page around it
+        box.fill("fungi")
+        page.wait_for_function("() => document.querySelector('.search-title').textContent === 'Soil Basics'"
+                               " && document.querySelector('.search-snippet mark')")
+        snippet = page.locator(".search-result").first.locator(".search-snippet")
+        assert snippet.locator("mark").first.inner_text() == "fungi"
+        assert "Worms and fungi" in snippet.inner_text() and "in short" not in snippet.inner_text()
+        box.fill("zymurgical")
+        page.wait_for_function("() => document.querySelector('.search-title').textContent === 'Compost'")
         box.press("Enter")
         page.wait_for_url(re.compile(re.escape(url) + "compost/$"))
         assert page.locator("h1.note-title").inner_text() == "Compost"
@@ -113,17 +122,23 @@ def test_search_ranks_titles_filters_tags_and_uses_keys(browser, url):
         assert page.problems == []
 
 
-def test_search_loads_its_script_only_when_opened(browser, url):
+def test_search_loads_its_script_and_index_only_when_opened(browser, site, url):
     with open_page(browser) as page:
         requested = []
         page.on("request", lambda r: requested.append(r.url))
         page.goto(url + "compost/")
         page.wait_for_load_state("networkidle")
-        assert not any("/pagefind/" in u for u in requested)
+        assert not any("/search/" in u or "minisearch" in u for u in requested)
         page.keyboard.press("Control+K")
         page.locator(".search-input").fill("soil")
         page.locator(".search-result").first.wait_for()
-        assert any(u.endswith("/pagefind/pagefind.js") and u.startswith(url) for u in requested)
+        assert url + "static/vendor/minisearch/minisearch.min.js" in requested
+        assert url + "search/meta.json" in requested
+        # the query fetched the shard of its word, not the whole index
+        shards = [u for u in requested if "/search/s/" in u]
+        assert shards and all(u.startswith(url) for u in shards)
+        assert len(shards) < len(list((site / "search" / "s").iterdir()))
+        assert page.problems == []
 
 
 def _graph(page):

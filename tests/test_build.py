@@ -31,7 +31,7 @@ PRIVATE_GARDEN = {
 
 def test_flagged_mode_publishes_only_marked_notes(make_garden):
     site = make_garden(PRIVATE_GARDEN)
-    assert [f for f in site.files() if not f.startswith(("pagefind/", "static/"))] == sorted([
+    assert [f for f in site.files() if not f.startswith(("search/", "static/"))] == sorted([
         ".nojekyll", "404.html", "index.html", "public/index.html", "open-note/index.html",
         "hidden.png", "shared.png", "tags/index.html", "graph/index.html", "robots.txt",
     ])

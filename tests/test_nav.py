@@ -110,54 +110,18 @@ def test_a_note_may_take_the_graph_address(make_garden):
 # --- search ----------------------------------------------------------------------------------------
 
 def test_search_index_is_written_and_leaves_out_hidden_notes(site):
-    files = site.files()
-    assert "pagefind/pagefind.js" in files and "pagefind/pagefind-entry.json" in files
-    assert not any(f.startswith("pagefind/pagefind-ui") for f in files)  # our own dialog instead
-    entry = json.loads(site.text("pagefind/pagefind-entry.json"))
-    assert entry["languages"]["en"]["page_count"] == len(GARDEN) - 2  # all but hidden and private
-    # the index is compressed, so check what was given to the indexer
-    from garden.render.search import record, searchable
-    garden = site.result.garden
-    indexed = "".join(html for p in garden.pages if searchable(p) for _, html in [record(garden, p, "en")])
-    assert "HIDDEN-BODY" not in indexed and "PRIVATE-BODY" not in indexed and "PRIVATE-TITLE" not in indexed
-    assert "Alpha in short." in indexed
+    """(What the index holds, how the page reads it and how it is updated: test_search.py.)"""
+    from test_search import read_index
 
-
-def test_search_records_weigh_title_over_aliases_headings_and_body():
-    from garden.render.search import record
-    from garden.model import Heading, Note
-    from garden.resolve import Garden, Page
-
-    note = Note("a.md", "", 0, {}, True, title="Bees & <Hives>", aliases=["Apis"], tags=["bees/honey"],
-                headings=[Heading(2, "Swarming", "swarming", 3)], text="Body text.", summary="In short.")
-    garden = Garden(None, [], {}, None, {}, {}, {}, {}, {})
-    url, html = record(garden, Page(note, "a/", "a.md"), "en")
-    assert url == "/a/"
-    assert '<h1 data-pagefind-weight="10.0" data-pagefind-meta="title">Bees &amp; &lt;Hives&gt;</h1>' in html
-    assert '<p data-pagefind-weight="8.0">Apis</p>' in html
-    assert '<h2 data-pagefind-weight="5.0">Swarming</h2>' in html
-    assert '<span data-pagefind-meta="tags" hidden>bees,bees/honey</span>' in html  # #bees finds #bees/honey
-    assert 'data-pagefind-meta="summary" hidden>In short.</span>' in html
-
-
-def test_search_index_is_rebuilt_only_when_searchable_content_changes(tmp_path):
-    from garden.build import build
-    from garden.config import load_config
-
-    write_files(tmp_path / "content", {"A.md": pub("apple"), "B.md": pub("banana")})
-    (tmp_path / "garden.toml").write_text("")
-    cfg = load_config(tmp_path, out=tmp_path / "site")
-    build(cfg)
-    cache = tmp_path / ".garden-cache" / "pagefind"
-    (first,) = list(cache.iterdir())
-    stamp = (first / "pagefind.js").stat().st_mtime_ns
-    write_files(tmp_path / "theme" / "css", {"99-mine.css": "body { color: red }"})  # not searchable
-    build(load_config(tmp_path, out=tmp_path / "site"))
-    assert list(cache.iterdir()) == [first] and (first / "pagefind.js").stat().st_mtime_ns == stamp
-    write_files(tmp_path / "content", {"B.md": pub("banana bread")})
-    build(load_config(tmp_path, out=tmp_path / "site"))
-    (second,) = list(cache.iterdir())
-    assert second != first
+    index = read_index(site.out)
+    assert index["meta"]["documentCount"] == len(GARDEN) - 2  # all but hidden and private
+    shown = {path: (title, summary) for path, title, summary in index["stored"].values()}
+    assert "hidden/" not in shown and not any("private" in p for p in shown)
+    assert shown["alpha/"] == ("Alpha", "Alpha in short.")
+    assert set(index["lengths"]) == set(index["stored"])
+    assert {i for postings in index["terms"].values() for f in postings.values() for i in f} <= set(index["stored"])
+    assert "private" not in index["terms"] or index["terms"]["private"].keys() == {3}  # a link's text, not a title
+    assert index["tags"]["soil"][0] == 2 and index["tags"]["soil/clay"][0] == 1  # #soil finds #soil/clay
 
 
 # --- feeds, sitemap, robots ------------------------------------------------------------------------

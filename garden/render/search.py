@@ -1,42 +1,104 @@
-"""Full-text search: a Pagefind index in `pagefind/`, queried by the theme's own search dialog.
+"""Full-text search: a MiniSearch index under `search/`, written at build time in shards,
+and updated only where notes changed. The theme's dialog (js/43-search.js) queries it
+through js/43-search-index.js with the vendored MiniSearch (static/vendor/minisearch/),
+fetching only what a query needs.
 
-Why Pagefind: its index is split into small chunks, so a search in a garden of
-10,000 notes downloads a few hundred kilobytes, not the whole index; it ranks
-with per-element weights and filters by tag; it ships as a binary inside the
-`pagefind[bin]` wheel, so it runs offline. Its script is loaded only when the
-reader opens search.
+Why MiniSearch, and why sharded: MiniSearch ranks with BM25+ and per-field boosts, and does
+prefix and fuzzy search; it runs in the page and its index is plain JSON, so Python writes
+it directly, with no binary and no second indexer to run. One index file for a large garden
+would weigh tens of megabytes, so the index is cut into small files:
 
-Each page becomes one small HTML record written for the indexer (not the page
-itself): the title weighs most, then aliases, then headings, then the body;
-the summary, the title and the tags (with their parents, so #area finds #area/sub)
-travel as metadata for the result list, where the dialog filters by tag. (Not as
-Pagefind filters: Pagefind writes its filter file in a different order on every run,
-and the site must be the same bytes for the same notes.) `static/tags.json` counts
-the notes of each tag, for the dialog's tag suggestions. Pagefind re-indexes
-everything on each run, so the index is cached under a digest of the records
-and rebuilt only when some note's searchable content changed.
+    search/meta.json       statistics of the whole index (document count, average field
+                           lengths), the stop words, and the names of all other files
+    search/d/<hash>.json   per first character of a shard key: {key: shard hash}
+    search/s/<hash>.json   a shard: MiniSearch's index entries [term, {fieldId: postings}]
+                           for the terms whose longest shard key is its key
+    search/l/<hash>.json   field lengths of the documents in a range of ids
+    search/r/<hash>.json   what a result shows (page path, title, summary), by id range; and
+                           the list of those files
+    search/t/<hash>.json   the tags with their note counts and the file of each tag's ids
+
+Terms are sharded by prefix: a term's key is its first three characters (a shorter term is
+its own key), and a key whose shard would hold more than SHARD_BUDGET postings gives its
+largest longer prefixes shards of their own; a term belongs to the longest key that starts
+it. A query term of three characters or more finds every term it begins in the shards whose
+keys start with it, plus the shard of its longest key. Postings are (document id, term
+frequency) pairs, delta-coded, a negative delta meaning frequency 1; the client expands them
+into MiniSearch's serialized form and loads that with the global statistics of meta.json,
+so scores are exactly those of one index holding every note.
+
+Document ids come from a hash of the page path (colliding paths take the next free id in
+path order), so adding or deleting a note leaves the other notes' ids and shards alone.
+Field lengths live in their own files, not in every shard that mentions a note, so editing
+a note rewrites only the shards of the terms whose counts changed, one lengths file, one
+results file and meta.json. Every file is named by a digest of its content: a browser never
+mixes a stale shard with a new meta.json, and an unchanged file keeps its name and is not
+written again. Terms are made the same way here and in the page (see `tokenize`).
 """
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
-import importlib.util
-import shutil
-import subprocess
-import sys
+import os
+import pickle
+import re
+import unicodedata
+import zlib
+from collections import Counter
 from collections.abc import Iterator
-from html import escape
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..diagnostics import Diagnostic, WARNING
+import regex
+
+from ..cache import code_version
+from ..config import fingerprint
+from ..parallel import pmap
 from ..resolve import HOME_TAG, Garden, Page, tag_path
+from . import Deferred
 from .theme import Theme
 
-INDEX_DIR = "pagefind/"
-# Files of Pagefind's bundle the theme's own dialog never loads.
-UNUSED = ("pagefind-ui.", "pagefind-modular-ui.", "pagefind-component-ui.", "pagefind-highlight.")
-WEIGHTS = {"title": 10.0, "alias": 8.0, "heading": 5.0}
+FORMAT = 1  # bump when the files written change shape
+INDEX_DIR = "search/"
+FIELDS = ("title", "aliases", "headings", "body")
+BOOST = {"title": 10, "aliases": 8, "headings": 5, "body": 1}
+KEY_LENGTH = 3
+SHARD_BUDGET = 6000  # postings in one shard before longer prefixes get their own
+LENGTHS_CHUNK = 1024  # documents per file of field lengths, about
+STORED_CHUNK = 8  # documents per file of result data, about: a result list reads about one per result
+# Letters, marks and digits, as the page's /[\p{L}\p{M}\p{N}]+/gu (the standard `re`
+# has no Unicode property classes).
+WORD = regex.compile(r"[\p{L}\p{M}\p{N}]{2,}")
+ASCII_WORD = re.compile(r"[a-z0-9]{2,}")
+# Words too common to find anything: Lucene's English stop words. The list travels in
+# meta.json, so the page drops the same words from queries.
+STOP_WORDS = {"en": frozenset("""a an and are as at be but by for if in into is it no not of on or such that
+the their then there these they this to was will with""".split())}
+CACHE_NAME = "search"
+
+
+def stop_words(language: str) -> frozenset[str]:
+    return STOP_WORDS.get(language.split("-")[0].lower(), frozenset())
+
+
+def tokenize(text: str, stop: frozenset[str] = frozenset()) -> list[str]:
+    """The terms of a text, in order: NFC-normalized, lowercased runs of letters, marks and
+    digits, of two characters or more and not stop words. The page's `terms` in
+    js/43-search.js does the same; tests check both agree."""
+    return [t for t in _words(text) if t not in stop]
+
+
+def _words(text: str) -> list[str]:
+    if text.isascii():  # the same words, found twice as fast
+        return ASCII_WORD.findall(text.lower())
+    return WORD.findall(unicodedata.normalize("NFC", text).lower())
+
+
+def term_counts(text: str, stop: frozenset[str]) -> Counter:
+    counts = Counter(_words(text))
+    for word in stop & counts.keys():
+        del counts[word]
+    return counts
 
 
 def searchable(page: Page) -> bool:
@@ -49,117 +111,519 @@ def tag_values(tags: list[str]) -> list[str]:
                    if t.lower() != HOME_TAG for i in range(1, t.count("/") + 2)})
 
 
-def record(garden: Garden, page: Page, language: str) -> tuple[str, str]:
-    """(url, HTML) for the indexer: weighted title, aliases and headings, then the body text."""
+def field_texts(garden: Garden, page: Page) -> tuple[str, str, str, str]:
+    """What each field of the index reads of a page, in FIELDS order."""
     note = page.note
-    tags = tag_values(note.tags)
-    # The body comes first so that excerpts read as prose; the weighted title, aliases and
-    # headings follow (the body text already holds the headings in place, at body weight).
-    parts = [f'<html lang="{escape(language)}"><body><main data-pagefind-body>']
-    for paragraph in garden.text(note).split("\n"):
-        if paragraph.strip():
-            parts.append(f"<p>{escape(paragraph)}</p>")
-    parts.append(f'<h1 data-pagefind-weight="{WEIGHTS["title"]}" data-pagefind-meta="title">{escape(note.title)}</h1>')
-    if note.aliases:
-        parts.append(f'<p data-pagefind-weight="{WEIGHTS["alias"]}">{escape(" · ".join(note.aliases))}</p>')
-    for h in note.headings:
-        parts.append(f'<h2 data-pagefind-weight="{WEIGHTS["heading"]}">{escape(h.text)}</h2>')
-    if note.summary:
-        parts.append(f'<span data-pagefind-meta="summary" hidden>{escape(note.summary)}</span>')
-    if tags:
-        parts.append(f'<span data-pagefind-meta="tags" hidden>{escape(",".join(tags))}</span>')
-    parts.append("</main></body></html>")
-    return "/" + page.path, "".join(parts)
+    return (note.title, "\n".join(note.aliases), "\n".join(h.text for h in note.headings), garden.text(note))
 
 
-@functools.lru_cache(maxsize=1)
-def pagefind_version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-    for name in ("pagefind_bin", "pagefind"):
-        try:
-            return version(name)
-        except PackageNotFoundError:
-            continue
-    return "?"
+def shard_key(term: str) -> str:
+    return term[:KEY_LENGTH]
 
 
-def records_digest(pages: list[Page], language: str) -> str:
-    """A digest of everything `record` reads, without reading any note's text: a note's
-    digest stands for its content, so an unchanged garden reuses its index at once."""
-    h = hashlib.sha256(f"pagefind {pagefind_version()} {language}\n".encode())
+def digest(data: bytes | str) -> str:
+    if isinstance(data, str):
+        data = data.encode()
+    return hashlib.blake2b(data, digest_size=5).hexdigest()
+
+
+# --- documents --------------------------------------------------------------------------------
+
+@dataclass
+class Doc:
+    """What the index holds of one page."""
+    key: str  # digest of what the index read of the note
+    id: int
+    lengths: tuple[int, ...]  # distinct terms per field, as MiniSearch counts a field's length
+    stored: str  # JSON [path, title, summary]: what a result shows
+    tags: tuple[str, ...]
+
+
+def doc_key(page: Page) -> str:
+    note = page.note
+    return f"{note.rel}\0{note.digest}\0{page.path}"
+
+
+def assign_ids(paths: list[str]) -> tuple[dict[str, int], int]:
+    """A stable id per page path: a hash of the path in a space 8 to 16 times the number of
+    pages, the next free one on a collision (taken in path order)."""
+    bits = max(10, (len(paths) - 1).bit_length() + 3)
+    size = 1 << bits
+    used = bytearray(size)
+    ids = {}
+    for path in sorted(paths):
+        i = int.from_bytes(hashlib.blake2b(path.encode(), digest_size=8).digest(), "big") & (size - 1)
+        while used[i]:
+            i = (i + 1) & (size - 1)
+        used[i] = 1
+        ids[path] = i
+    return ids, bits
+
+
+def analyse(texts: tuple[str, ...], stop: frozenset[str]) -> tuple[tuple[int, ...], list[Counter], bytes]:
+    """A document's field lengths, its term counts per field, and those as a compressed
+    text (kept to undo them when the note changes): per field (\x1d between them) its terms
+    joined by \x1e, \x1c, then their counts joined by commas."""
+    counts = [term_counts(text, stop) for text in texts]
+    text = "\x1d".join("\x1e".join(c) + "\x1c" + ",".join(map(str, c.values())) for c in counts)
+    return tuple(map(len, counts)), counts, zlib.compress(text.encode(), 1)
+
+
+def postings_of(blob: bytes) -> Iterator[tuple[int, str, int]]:
+    """(field id, term, frequency) for each posting of an `analyse` blob."""
+    if not blob:
+        return
+    for f, part in enumerate(zlib.decompress(blob).decode().split("\x1d")):
+        terms, _, counts = part.partition("\x1c")
+        if terms:
+            yield from zip([f] * len(counts), terms.split("\x1e"), map(int, counts.split(",")))
+
+
+def _analyse_one(context, i):
+    garden, pages, stop = context
+    lengths, _, blob = analyse(field_texts(garden, pages[i]), stop)
+    return lengths, blob
+
+
+def _analyse_batch(context, b):
+    """The documents of one batch of pages (in id order), and the postings of each of their
+    terms, encoded as a piece to join with the other batches' (see `_join`)."""
+    garden, pages, ids, stop, size = context
+    lists: dict[str, tuple[list, list, list, list]] = {}
+    docs = []
+    for page in pages[b * size:(b + 1) * size]:
+        doc = ids[page.path]
+        lengths, counts, blob = analyse(field_texts(garden, page), stop)
+        docs.append((lengths, blob))
+        for f, c in enumerate(counts):
+            for term, n in c.items():
+                found = lists.get(term)
+                if found is None:
+                    found = lists[term] = ([], [], [], [])
+                found[f].extend((doc, n))
+    return docs, {term: tuple(_piece(f) if f else None for f in fields) for term, fields in lists.items()}
+
+
+def _piece(pairs: list[int]) -> tuple[str, int, int, int, int]:
+    """Postings [id, n, id, n, ...] encoded from -1: (text, first id, its count, last id, postings)."""
+    return encode_pairs(pairs), pairs[0], pairs[1], pairs[-2], len(pairs) // 2
+
+
+def _join(pieces: list[tuple[str, int, int, int, int]]) -> tuple[str, int]:
+    """Pieces of one term's postings in a field, in id order, as one encoded text (each piece's
+    first delta counted from the last id of the piece before): (text, postings)."""
+    text, _, _, last, total = pieces[0]
+    parts = [text]
+    for text, first, n, end, size in pieces[1:]:
+        head = str(last - first) if n == 1 else f"{first - last},{n}"
+        cut = text.find(",", text.find(",") + 1 if n != 1 else 0)
+        parts.append(head + (text[cut:] if cut >= 0 else ""))
+        last, total = end, total + size
+    return ",".join(parts), total
+
+
+# --- postings ---------------------------------------------------------------------------------
+
+def encode_pairs(pairs: list[int]) -> str:
+    """Postings given as [id, frequency, id, frequency, ...] in id order, as text: ids
+    delta-coded from -1; a negative delta stands for frequency 1, a positive one is
+    followed by the frequency."""
+    out, prev = [], -1
+    it = iter(pairs)
+    for i, n in zip(it, it):
+        if n == 1:
+            out.append(prev - i)
+        else:
+            out.append(i - prev)
+            out.append(n)
+        prev = i
+    return ",".join(map(str, out))
+
+
+def encode(postings: dict[int, int]) -> str:
+    return encode_pairs([x for i in sorted(postings) for x in (i, postings[i])])
+
+
+def decode(text: str) -> dict[int, int]:
+    postings: dict[int, int] = {}
+    if not text:
+        return postings
+    values = list(map(int, text.split(",")))
+    prev, i = -1, 0
+    while i < len(values):
+        v = values[i]
+        if v < 0:
+            prev -= v
+            postings[prev] = 1
+            i += 1
+        else:
+            prev += v
+            postings[prev] = values[i + 1]
+            i += 2
+    return postings
+
+
+def entry(term: str, fields: tuple[str, ...]) -> str:
+    """A term's index entry as a shard holds it: [term, {fieldId: [postings]}]."""
+    parts = ",".join(f'"{f}":[{text}]' for f, text in enumerate(fields) if text)
+    return f"[{json.dumps(term, ensure_ascii=False)},{{{parts}}}]"
+
+
+def layout(key: str, sizes: dict[str, int], budget: int = SHARD_BUDGET) -> dict[str, list[str]]:
+    """The shards of the terms under one key, {shard key: sorted terms}, from each term's
+    number of postings. While the shard would exceed the budget, its largest longer
+    prefixes take shards of their own (and so on below them)."""
+    total = sum(sizes.values())
+    if len(sizes) == 1:  # one term: cutting further would not make it smaller
+        return {key: list(sizes)}
+    longer: dict[str, dict[str, int]] = {}
+    for term, size in sizes.items():
+        if len(term) > len(key):
+            longer.setdefault(term[:len(key) + 1], {})[term] = size
+    shards: dict[str, list[str]] = {}
+    taken: set[str] = set()
+    for child, terms in sorted(longer.items(), key=lambda c: (-sum(c[1].values()), c[0])):
+        if total <= budget:
+            break
+        shards.update(layout(child, terms, budget))
+        taken.update(terms)
+        total -= sum(terms.values())
+    rest = sorted(t for t in sizes if t not in taken)
+    if rest:
+        shards[key] = rest
+    return shards
+
+
+# --- the index kept between builds -----------------------------------------------------------
+
+@dataclass
+class Index:
+    """The search index as the build cache keeps it."""
+    docs: dict[str, Doc] = field(default_factory=dict)  # page path -> document
+    shards: dict[str, dict[str, tuple[str, tuple[str, ...]]]] = field(default_factory=dict)
+    # ^ per 3-character key: {shard key: (digest, terms)}
+    files: dict[str, bytes] = field(default_factory=dict)  # the other files: meta, dirs, lengths, results, tags
+    blobs: dict[str, bytes] = field(default_factory=dict)  # page path -> its `analyse` blob
+    terms: dict[str, tuple[int, tuple[str, ...]]] = field(default_factory=dict)
+    # ^ term -> (number of postings, encoded postings per field)
+
+    def outputs(self) -> list[tuple[str, str]]:
+        """(site path, key) of every file: shards by their digest, the others by their name."""
+        found = [(f"{INDEX_DIR}s/{name}.json", name) for shards in self.shards.values() for name, _ in shards.values()]
+        return found + [(path, digest(data) if path.endswith("meta.json") else path) for path, data in self.files.items()]
+
+
+@dataclass
+class Head:
+    """What a build reads when no searchable note changed: the index's inputs and outputs."""
+    base: str = ""  # format, settings and code the index was made with
+    inputs: str = ""  # its pages and what it read of them (see `inputs`)
+    bits: int = 0  # ids are below 2**bits
+    token: str = ""  # names the file holding the Index
+    outputs: list[tuple[str, str]] = field(default_factory=list)
+
+
+def inputs(pages: list[Page]) -> str:
+    h = hashlib.blake2b(digest_size=16)
     for page in pages:
-        h.update(f"{page.path}\0{page.note.digest}\0{page.note.title}\0{page.note.summary}\n".encode())
-    return h.hexdigest()[:20]
+        h.update(f"{doc_key(page)}\n".encode())
+    return h.hexdigest()
 
 
-def pagefind_command() -> list[str]:
-    """The binary from the `pagefind_bin` wheel, run directly (`python -m pagefind` costs
-    a Python start-up per build)."""
+class Store:
+    """The index in the build cache (`<cache>/search/`: head.pickle and index-<token>.pickle),
+    or nowhere when caching is off. The last index stays in memory too, for a long-running
+    process (garden serve)."""
+    _memory: dict = {}
+
+    def __init__(self, folder: Path | None):
+        self.folder = folder
+
+    def head(self) -> Head:
+        return self._load("head.pickle", Head) or Head()
+
+    def index(self, token: str) -> Index | None:
+        return self._load(f"index-{token}.pickle", Index) if token else None
+
+    def has(self, token: str) -> bool:
+        return self.folder is not None and bool(token) and (self.folder / f"index-{token}.pickle").is_file()
+
+    def _load(self, name: str, kind):
+        if self.folder is None:
+            return None
+        path = self.folder / name
+        stamp = _stamp(path)
+        kept = self._memory.get(path)
+        if kept and kept[0] == stamp:
+            return kept[1]
+        try:
+            with path.open("rb") as f:
+                value = pickle.load(f)
+        except Exception:  # missing, corrupt or from another version: the index is made anew
+            return None
+        if not isinstance(value, kind):
+            return None
+        self._memory[path] = (stamp, value)
+        return value
+
+    def save(self, head: Head, index: Index) -> None:
+        if self.folder is None:
+            return
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            self._write(f"index-{head.token}.pickle", index)
+            self._write("head.pickle", head)
+            for old in self.folder.glob("index-*.pickle"):
+                if old.name != f"index-{head.token}.pickle":
+                    old.unlink(missing_ok=True)
+                    self._memory.pop(old, None)
+        except OSError:
+            pass
+
+    def _write(self, name: str, value) -> None:
+        path = self.folder / name
+        tmp = path.with_name(name + ".tmp")
+        with tmp.open("wb") as f:
+            pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+        self._memory[path] = (_stamp(path), value)
+
+
+def _stamp(path: Path):
     try:
-        from pagefind_bin import get_executable
-        return [str(get_executable())]
-    except Exception:  # another packaging of Pagefind: its module entry point
-        return [sys.executable, "-m", "pagefind"]
+        st = path.stat()
+        return st.st_size, st.st_mtime_ns
+    except OSError:
+        return None
 
 
-def _index(records: list[tuple[str, str]], language: str, out: Path) -> None:
-    """Run Pagefind's command line over the records written as files (its Python API answers
-    one call per 0.1 s, far too slow for thousands of notes)."""
-    source = out.with_name(out.name + ".src")
-    shutil.rmtree(source, ignore_errors=True)
-    try:
-        for url, html in records:
-            file = source / url.strip("/") / "index.html" if url.strip("/") else source / "index.html"
-            file.parent.mkdir(parents=True, exist_ok=True)
-            file.write_text(html, encoding="utf-8")
-        done = subprocess.run([*pagefind_command(), "--site", str(source), "--output-path", str(out),
-                               "--force-language", language.split("-")[0].lower() or "en", "--silent"],
-                              capture_output=True, text=True, timeout=1800)
-        if done.returncode != 0 or not (out / "pagefind.js").is_file():
-            raise RuntimeError((done.stderr or done.stdout).strip().splitlines()[-1:] or f"exit {done.returncode}")
-    finally:
-        shutil.rmtree(source, ignore_errors=True)
+# --- building and updating ---------------------------------------------------------------------
+
+def update(garden: Garden, pages: list[Page], old: Index | None, bits: int,
+           ids: dict[str, int]) -> tuple[Index, dict[str, str]]:
+    """The index of these pages: `old` patched where a few notes changed, or made anew.
+    Also returns the text of the shards laid out anew, by digest."""
+    stop = stop_words(garden.config.language)
+    changed = []
+    for page in pages:
+        kept = old.docs.get(page.path) if old else None
+        if kept is None or kept.key != doc_key(page) or kept.id != ids[page.path]:
+            changed.append(page)
+    gone = set(old.docs) - {p.path for p in pages} if old else set()
+    index = Index()
+    if old is None or (len(changed) + len(gone)) * 4 > len(pages):  # made anew from every page
+        old, changed = Index(), pages
+        analysed = _fill(index, garden, pages, ids, stop)
+        dirty = None
+    else:
+        analysed = pmap(_analyse_one, len(changed), (garden, changed, stop))
+        index.blobs, index.terms = dict(old.blobs), dict(old.terms)  # copies: `old` may be kept in memory
+        dirty = _patch(index, old, changed, analysed, ids, gone)
+    for page, (lengths, _) in zip(changed, analysed):
+        note = page.note
+        index.docs[page.path] = Doc(doc_key(page), ids[page.path], lengths,
+                                    json.dumps([page.path, note.title, note.summary], ensure_ascii=False),
+                                    tuple(tag_values(note.tags)))
+    index.docs = {p.path: index.docs.get(p.path) or old.docs[p.path] for p in pages}
+    texts: dict[str, str] = {}
+    index.shards = _shards(index, old.shards, dirty, texts)
+    index.files = _small_files(index, bits, stop)
+    return index, texts
 
 
-def build_index(garden: Garden, pages: list[Page], language: str, cache: Path) -> Path:
-    """The folder holding the index of these pages: from the cache, or made now."""
-    digest = records_digest(pages, language)
-    folder = cache / "pagefind" / digest
-    if (folder / "pagefind.js").is_file():
-        return folder
-    records = [record(garden, p, language) for p in pages]
-    tmp = folder.with_name(digest + ".tmp")
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.parent.mkdir(parents=True, exist_ok=True)
-    _index(records, language, tmp)
-    for old in folder.parent.iterdir():  # keep only the index in use
-        if old.name != tmp.name:
-            shutil.rmtree(old, ignore_errors=True)
-    tmp.rename(folder)
-    return folder
+def _fill(postings: Index, garden: Garden, pages: list[Page], ids: dict[str, int],
+          stop: frozenset[str]) -> list[tuple]:
+    """Postings made from every page, in batches across processes; returns each page's
+    (lengths, blob)."""
+    order = sorted(pages, key=lambda p: ids[p.path])
+    size = max(32, -(-len(order) // 256))
+    batches = -(-len(order) // size)
+    results = pmap(_analyse_batch, batches, (garden, order, ids, stop, size), min_items=16)
+    pieces: dict[str, tuple[list, list, list, list]] = {}
+    analysed = {}
+    for b, (docs, terms) in enumerate(results):
+        for page, doc in zip(order[b * size:(b + 1) * size], docs):
+            analysed[page.path] = doc
+            postings.blobs[page.path] = doc[1]
+        for term, fields in terms.items():
+            found = pieces.get(term)
+            if found is None:
+                found = pieces[term] = ([], [], [], [])
+            for f, piece in enumerate(fields):
+                if piece:
+                    found[f].append(piece)
+    postings.blobs = dict(sorted(postings.blobs.items()))
+    for term, fields in pieces.items():
+        joined = [_join(f) if f else ("", 0) for f in fields]
+        postings.terms[term] = (sum(n for _, n in joined), tuple(text for text, _ in joined))
+    return [analysed[p.path] for p in pages]
 
 
-def emit_search(garden: Garden, theme: Theme) -> Iterator[tuple[str, Path] | Diagnostic]:
-    cfg = garden.config
+def _patch(index: Index, old: Index, pages: list[Page], analysed: list, ids: dict[str, int],
+           gone: set[str]) -> set[str]:
+    """The postings of `index` changed for these pages and without the gone ones; returns the
+    terms whose postings changed."""
+    changes: dict[str, list[dict[int, int]]] = {}
+
+    def change(term: str, f: int, doc: int, n: int) -> None:
+        found = changes.get(term)
+        if found is None:
+            found = changes[term] = [{}, {}, {}, {}]
+        found[f][doc] = n
+
+    for path in gone:
+        doc = old.docs[path].id
+        for f, term, _ in postings_of(index.blobs.pop(path)):
+            change(term, f, doc, 0)
+    for page, (_, blob) in zip(pages, analysed):
+        doc = ids[page.path]
+        was = old.docs.get(page.path)
+        before = {(f, t): n for f, t, n in postings_of(index.blobs.get(page.path, b""))}
+        if was is not None and was.id != doc:  # a new id: every posting moves
+            for (f, term) in before:
+                change(term, f, was.id, 0)
+            before = {}
+        for f, term, n in postings_of(blob):
+            if before.pop((f, term), None) != n:
+                change(term, f, doc, n)
+        for (f, term) in before:
+            change(term, f, doc, 0)
+        index.blobs[page.path] = blob
+    index.blobs = dict(sorted(index.blobs.items()))
+    for term, fields in changes.items():
+        size, kept = index.terms.get(term, (0, ("", "", "", "")))
+        new = list(kept)
+        for f, edits in enumerate(fields):
+            if edits:
+                current = decode(kept[f])
+                size -= len(current)
+                for doc, n in edits.items():
+                    if n:
+                        current[doc] = n
+                    else:
+                        current.pop(doc, None)
+                size += len(current)
+                new[f] = encode(current)
+        if size:
+            index.terms[term] = (size, tuple(new))
+        else:
+            index.terms.pop(term, None)
+    return set(changes)
+
+
+def _shard_text(postings: Index, terms) -> str:
+    return "[" + ",".join(entry(t, postings.terms[t][1]) for t in terms) + "]"
+
+
+def _shards(postings: Index, old: dict, dirty: set[str] | None, texts: dict[str, str]) -> dict:
+    """Shards per 3-character key: laid out anew for every key (`dirty` None) or for the keys
+    of the changed terms, the others as they were. The text of each shard laid out goes
+    into `texts`, by digest."""
+    by_key: dict[str, set[str]] = {}
+    for term in postings.terms if dirty is None else dirty:
+        by_key.setdefault(shard_key(term), set()).add(term)
+    shards = {} if dirty is None else {k: v for k, v in old.items() if k not in by_key}
+    for k, terms in by_key.items():
+        if dirty is not None:
+            for _, kept in old.get(k, {}).values():
+                terms.update(kept)
+        sizes = {t: postings.terms[t][0] for t in sorted(terms) if t in postings.terms}
+        if sizes:
+            shards[k] = {}
+            for sk, ts in sorted(layout(k, sizes).items()):
+                text = _shard_text(postings, ts)
+                name = digest(text)
+                texts[name] = text
+                shards[k][sk] = (name, tuple(ts))
+    return dict(sorted(shards.items()))
+
+
+def _chunks(docs: list[Doc], bits: int, target: int) -> tuple[int, list[list[Doc]]]:
+    """Documents cut by id range into 2**n chunks of about `target` each: (n, chunks)."""
+    n = min(bits, (len(docs) // target).bit_length())
+    chunks: list[list[Doc]] = [[] for _ in range(1 << n)]
+    for doc in docs:
+        chunks[doc.id >> (bits - n)].append(doc)
+    return n, chunks
+
+
+def _small_files(index: Index, bits: int, stop: frozenset[str]) -> dict[str, bytes]:
+    """meta.json and the files it names, but the shards: {site path: bytes}."""
+    files: dict[str, bytes] = {}
+
+    def put(folder: str, text: str) -> str:
+        data = text.encode()
+        name = digest(data)
+        files[f"{INDEX_DIR}{folder}/{name}.json"] = data
+        return name
+
+    docs = sorted(index.docs.values(), key=lambda d: d.id)
+    n = len(docs)
+    lbits, chunks = _chunks(docs, bits, LENGTHS_CHUNK)
+    lengths = []
+    for chunk in chunks:
+        values, prev = [], -1
+        for doc in chunk:
+            values.append(doc.id - prev)
+            values.extend(doc.lengths)
+            prev = doc.id
+        lengths.append(put("l", "[" + ",".join(map(str, values)) + "]") if chunk else "")
+    sbits, chunks = _chunks(docs, bits, STORED_CHUNK)
+    stored = [put("r", "{" + ",".join(f'"{d.id}":{d.stored}' for d in chunk) + "}") if chunk else ""
+              for chunk in chunks]
+    tagged: dict[str, list[int]] = {}
+    for doc in docs:
+        for tag in doc.tags:
+            tagged.setdefault(tag, []).append(doc.id)
+    # Each tag's ids, as postings of frequency 1 (negative deltas, see `encode_pairs`).
+    tags = {tag: [len(ids), put("t", "[" + ",".join(map(str, map(int.__sub__, [-1] + ids, ids))) + "]")]
+            for tag, ids in sorted(tagged.items())}
+    dirs: dict[str, dict[str, str]] = {}
+    for shards in index.shards.values():
+        for key, (name, _) in shards.items():
+            dirs.setdefault(key[0], {})[key] = name
+    meta = {
+        "format": FORMAT, "fields": list(FIELDS), "boost": BOOST, "stopWords": sorted(stop),
+        "keyLength": KEY_LENGTH, "documentCount": n, "nextId": 1 << bits,
+        "averageFieldLength": [sum(column) / n for column in zip(*(d.lengths for d in docs))],
+        "idBits": bits, "lengthBits": lbits, "lengths": lengths, "storedBits": sbits,
+        "stored": put("r", json.dumps(stored)),  # the names of the result files, read at the first query
+        "tags": put("t", json.dumps(tags, ensure_ascii=False, sort_keys=True, separators=(",", ":"))),
+        "dirs": {c: put("d", json.dumps(dict(sorted(keys.items())), ensure_ascii=False, separators=(",", ":")))
+                 for c, keys in sorted(dirs.items())},
+    }
+    files[INDEX_DIR + "meta.json"] = json.dumps(meta, ensure_ascii=False, separators=(",", ":")).encode()
+    return files
+
+
+def emit_search(garden: Garden, theme: Theme) -> Iterator[tuple[str, Deferred]]:
     pages = [p for p in garden.pages if searchable(p)]
     if not pages:
         return
-    if importlib.util.find_spec("pagefind") is None and importlib.util.find_spec("pagefind_bin") is None:
-        yield Diagnostic(cfg.source or str(cfg.vault), 0, WARNING, "search is off: Pagefind is not installed",
-                         hint="pip install 'pagefind[bin]'", code="search")
-        return
-    try:
-        folder = build_index(garden, pages, cfg.language, cfg.cache_dir)
-    except Exception as exc:  # the binary failed: the site still builds, without search
-        yield Diagnostic(cfg.source or str(cfg.vault), 0, WARNING, f"search is off: Pagefind failed: {exc}",
-                         code="search")
-        return
-    for path in sorted(folder.rglob("*")):
-        name = path.relative_to(folder).as_posix()
-        if path.is_file() and not name.startswith(UNUSED):
-            yield INDEX_DIR + name, path
-    counts: dict[str, int] = {}
-    for page in pages:
-        for tag in tag_values(page.note.tags):
-            counts[tag] = counts.get(tag, 0) + 1
-    yield "static/tags.json", json.dumps(counts, sort_keys=True, ensure_ascii=False).encode()
+    # Note bodies are kept in the cache unless caching is off: then so is the index.
+    store = Store(garden.config.cache_dir / CACHE_NAME if garden.bodies.folder is not None else None)
+    ids, bits = assign_ids([p.path for p in pages])
+    base = f"{FORMAT}\0{fingerprint(garden.config)}\0{code_version()}"
+    docs = inputs(pages)
+    head = store.head()
+    index: Index | None = None
+    texts: dict[str, str] = {}
+    if head.base != base or head.inputs != docs or head.bits != bits or not store.has(head.token):
+        old = store.index(head.token) if head.base == base and head.bits == bits else None
+        index, texts = update(garden, pages, old, bits, ids)
+        head = Head(base, docs, bits, os.urandom(8).hex(), index.outputs())
+        store.save(head, index)
+
+    def make(path: str, name: str) -> bytes:
+        nonlocal index
+        if name in texts:
+            return texts.pop(name).encode()
+        if index is None:  # nothing changed, but a file is missing from the site
+            index = store.index(head.token) or update(garden, pages, None, bits, ids)[0]
+        if path in index.files:
+            return index.files[path]
+        terms = next(ts for shards in index.shards.values() for n, ts in shards.values() if n == name)
+        return _shard_text(index, terms).encode()
+
+    for path, name in head.outputs:
+        yield path, Deferred(name, lambda path=path, name=name: make(path, name))

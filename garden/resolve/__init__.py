@@ -26,7 +26,7 @@ from .embeds import embed_cycles
 from .links import LinkIndex
 
 HOME_TAG = "gardenentry"
-RESERVED = ("static/", "pagefind/", "404.html")  # tags/ pages may take an intro note, see `listing_of`
+RESERVED = ("static/", "search/", "404.html")  # tags/ pages may take an intro note, see `listing_of`
 
 
 @dataclass(eq=False)

@@ -1,13 +1,18 @@
-// Search: a modal dialog over the Pagefind index in pagefind/. Pagefind's script is
-// loaded only when the dialog first opens (Ctrl/Cmd+K, "/" or the search button);
-// "#tag" words filter by tag; arrows choose a result, Enter opens it, Esc closes.
+// Search: a modal dialog over the sharded MiniSearch index in search/ (written by
+// garden/render/search.py, which explains the files). The vendored MiniSearch script and
+// search/meta.json are fetched when the dialog first opens (Ctrl/Cmd+K, "/" or the search
+// button); a query then fetches the shards of its words, the field lengths of the notes
+// they name, the result data of the notes shown and, for a snippet from the body, the
+// result's own page. "#tag" words filter by tag; arrows choose a result, Enter opens it,
+// Esc closes.
 (function search() {
   const openers = document.querySelectorAll("[data-search-open]");
   if (!openers.length) return;
   const ui = garden.ui;
   const LIMIT = 12;
-  const TAGGED_POOL = 60;  // best results looked at when a query also names tags
-  let dialog, input, results, status, pagefind, tagCounts, active = -1, count = 0, seq = 0, timer = 0;
+  const EDGE = "[\\p{L}\\p{M}\\p{N}]";
+  let dialog, input, results, status, observer, index, active = -1, count = 0, seq = 0, timer = 0;
+  const pages = new Map();
 
   const isMac = /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent);
   openers.forEach((button) => {
@@ -59,6 +64,10 @@
       const option = e.target.closest("[role=option]");
       if (option) select(Number(option.dataset.index), false);
     });
+    // Snippets from a result's page are made when the result scrolls into view.
+    observer = new IntersectionObserver((entries) => entries.forEach((e) => {
+      if (e.isIntersecting) { observer.unobserve(e.target); e.target.gardenSnippet(); }
+    }), { root: results });
     document.body.append(dialog);
   }
 
@@ -70,83 +79,133 @@
     load().catch(() => {});
   }
 
-  function load() {
-    if (!pagefind) {
-      pagefind = import(garden.url("pagefind/pagefind.js")).then(async (pf) => {
-        await pf.options({ baseUrl: new URL(garden.root, document.baseURI).pathname, excerptLength: 24 });
-        await pf.init();
-        return pf;
-      });
-      pagefind.catch(() => { status.textContent = ui.search_unavailable || "Search is unavailable."; });
+  /** The index (see 43-search-index.js), once the MiniSearch script is loaded. */
+  function load(again) {
+    if (!index) {
+      index = script().then(() => garden.searchIndex((path, fresh) =>
+        fetch(garden.url(path), fresh ? { cache: "no-cache" } : {}).then((r) => {
+          if (!r.ok) throw new Error(path + ": " + r.status);
+          return r.json();
+        }), window.MiniSearch));
+      index.catch(() => { index = null; });
     }
-    return pagefind;
+    return index.then((engine) => engine.load(again).then((m) => ({ engine, m })));
   }
 
-  function parse(query) {
+  function script() {
+    if (window.MiniSearch) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const tag = document.createElement("script");
+      tag.src = garden.url("static/vendor/minisearch/minisearch.min.js");
+      tag.onload = resolve;
+      tag.onerror = () => { tag.remove(); reject(new Error("minisearch.min.js")); };
+      document.head.append(tag);
+    });
+  }
+
+  // --- the dialog --------------------------------------------------------------------------
+
+  function parse(text) {
     const tags = [];
-    const words = query.replace(/(^|\s)#([^\s#]+)/g, (m, space, tag) => { tags.push(tag.toLowerCase()); return " "; });
+    const words = text.replace(/(^|\s)#([^\s#]+)/g, (m, space, tag) => { tags.push(tag.toLowerCase()); return " "; });
     return { words: words.trim().replace(/\s+/g, " "), tags };
   }
 
-  async function run() {
+  async function run(retried) {
     const mine = ++seq;
     const { words, tags } = parse(input.value);
-    if (!words && !tags.length) { show([], ""); status.textContent = ""; return; }
-    let pf;
-    try { pf = await load(); } catch (e) { return; }
-    if (!words) { await suggestTags(pf, tags, mine); return; }
-    const found = await pf.search(words);
-    let data, total = found.results.length;
-    if (!tags.length) {
-      data = await Promise.all(found.results.slice(0, LIMIT).map((r) => r.data()));
-    } else {  // keep the results that have every tag (the tags travel as metadata, see search.py)
-      const best = await Promise.all(found.results.slice(0, TAGGED_POOL).map((r) => r.data()));
-      data = best.filter((d) => { const have = ((d.meta && d.meta.tags) || "").split(",");
-        return tags.every((t) => have.includes(t)); });
-      total = data.length;
-      data = data.slice(0, LIMIT);
+    if (!words && !tags.length) { show([]); status.textContent = ""; return; }
+    let engine, m;
+    try {
+      ({ engine, m } = await load(retried === true));
+    } catch (e) {
+      if (mine === seq) status.textContent = ui.search_unavailable || "Search is unavailable.";
+      return;
     }
-    if (mine !== seq) return;  // a newer query has already answered
-    show(data, words);
-    status.textContent = total ? (ui.search_results || "{count} results").replace("{count}", total)
-      : (ui.no_results || "No results.");
+    try {
+      if (!words) { await suggestTags(engine, tags, mine); return; }
+      const found = await engine.query(words, tags);
+      const best = found.slice(0, LIMIT);
+      const data = await engine.stored(best.map((r) => r.id));
+      if (mine !== seq) return;  // a newer query has already answered
+      show(best.map((r) => item(r, data.get(r.id), engine.terms(words, m.stop))));
+      status.textContent = found.length ? (ui.search_results || "{count} results").replace("{count}", found.length)
+        : (ui.no_results || "No results.");
+    } catch (e) {
+      // A file named by an older meta.json is gone (the site was rebuilt): read it again, once.
+      if (retried !== true && mine === seq) return run(true);
+      if (mine === seq) status.textContent = ui.search_unavailable || "Search is unavailable.";
+    }
   }
 
-  // "#tag" alone: the tags that start with it, each leading to its tag page. (A search
-  // with a filter and no words would download the whole index.)
-  async function suggestTags(pf, tags, mine) {
-    if (!tagCounts) tagCounts = fetch(garden.url("static/tags.json")).then((r) => r.json()).catch(() => ({}));
-    const counts = await tagCounts;
+  /** A result to show: its title, and its summary or a passage of its page as the snippet. */
+  function item(result, data, words) {
+    const [path, title, summary] = data || ["", "", ""];
+    const marks = marker([...result.terms, ...words]);
+    const fields = new Set(Object.values(result.match).flat());
+    // The summary is the snippet when it holds a query word, or when the words are only in
+    // the title or aliases; else a passage of the page, made when the result is in view.
+    const page = Boolean(marks) && (fields.has("body") || fields.has("headings")) && !(summary && marks.test(summary));
+    return { url: garden.href(path), title: highlight(title || path, marks), snippet: highlight(summary || "", marks),
+             page, marks };
+  }
+
+  /** A regular expression finding the terms at the start of words, or null. */
+  function marker(list) {
+    const unique = [...new Set(list)].sort((a, b) => b.length - a.length)
+      .map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+    return unique.length ? new RegExp("(?<!" + EDGE + ")(" + unique.join("|") + ")", "iu") : null;
+  }
+
+  function highlight(text, marks) {
+    if (!marks) return garden.escape(text);
+    const parts = String(text).split(new RegExp(marks.source, "giu"));
+    return parts.map((p, i) => (i % 2 ? "<mark>" + garden.escape(p) + "</mark>" : garden.escape(p))).join("");
+  }
+
+  /** The text of a result's page (fetched once), as words with spaces between blocks. */
+  function pageText(url) {
+    if (!pages.has(url)) {
+      const got = fetch(url).then((r) => (r.ok ? r.text() : "")).then((html) => {
+        const doc = new DOMParser().parseFromString(html, "text/html");
+        const body = doc.querySelector(".note-body") || doc.querySelector("article") || doc.querySelector("main") || doc.body;
+        body.querySelectorAll("script, style, template, svg").forEach((e) => e.remove());
+        body.querySelectorAll("p, li, h1, h2, h3, h4, h5, h6, pre, blockquote, td, th, dt, dd, figcaption, br, div")
+          .forEach((e) => e.append(" "));
+        return body.textContent.replace(/\s+/g, " ").trim();
+      }).catch(() => "");
+      pages.set(url, got);
+    }
+    return pages.get(url);
+  }
+
+  /** About 25 words of the page around the first match, highlighted. */
+  function passage(text, marks) {
+    const found = text.match(marks);
+    if (!found) return null;
+    let start = Math.max(0, found.index - 70), end = Math.min(text.length, found.index + 170);
+    if (start > 0) start = text.indexOf(" ", start) + 1 || start;
+    if (end < text.length) end = text.lastIndexOf(" ", end) > found.index ? text.lastIndexOf(" ", end) : end;
+    return (start > 0 ? "… " : "") + highlight(text.slice(start, end), marks) + (end < text.length ? " …" : "");
+  }
+
+  // "#tag" alone: the tags that start with it, each leading to its tag page.
+  async function suggestTags(engine, tags, mine) {
+    const all = await engine.tags();
     if (mine !== seq) return;
     const wanted = tags[tags.length - 1];
-    const found = Object.keys(counts).filter((t) => t.startsWith(wanted))
-      .sort((a, b) => (a === wanted ? -1 : b === wanted ? 1 : counts[b] - counts[a] || a.localeCompare(b))).slice(0, LIMIT);
-    show(found.map((t) => ({ url: garden.href("tags/" + t + "/"), meta: { title: "#" + t },
-      excerpt: "", summary: (ui.notes_count || "{count} notes").replace("{count}", counts[t]) })), "");
+    const found = Object.keys(all).filter((t) => t.startsWith(wanted))
+      .sort((a, b) => (a === wanted ? -1 : b === wanted ? 1 : all[b][0] - all[a][0] || a.localeCompare(b))).slice(0, LIMIT);
+    show(found.map((t) => ({ url: garden.href("tags/" + t + "/"), title: garden.escape("#" + t),
+      snippet: garden.escape((ui.notes_count || "{count} notes").replace("{count}", all[t][0])) })));
     status.textContent = found.length ? "" : (ui.no_results || "No results.");
   }
 
-  function highlight(text, words) {
-    const terms = words.toLowerCase().split(" ").filter((w) => w.length > 1)
-      .map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
-    if (!terms.length) return { html: garden.escape(text), hit: false };
-    const parts = String(text).split(new RegExp("(" + terms.join("|") + ")", "gi"));
-    const html = parts.map((p, i) => (i % 2 ? "<mark>" + garden.escape(p) + "</mark>" : garden.escape(p))).join("");
-    return { html, hit: parts.length > 1 };
-  }
-
-  function excerpt(html) {
-    // Pagefind's excerpt is text with <mark> around hits; keep only those tags.
-    const text = html.replace(/<(\/?)mark>/g, "\u0001$1\u0002").replace(/<[^>]*>/g, "");
-    const div = document.createElement("textarea");
-    div.innerHTML = text;  // decode entities without running anything
-    return garden.escape(div.value).replace(/\u0001(\/?)\u0002/g, "<$1mark>");
-  }
-
-  function show(data, words) {
+  function show(items) {
     results.replaceChildren();
-    count = data.length;
-    data.forEach((item, i) => {
+    observer.disconnect();
+    count = items.length;
+    items.forEach((item, i) => {
       const li = garden.el("li");
       li.setAttribute("role", "none");
       const a = garden.el("a", "search-result");
@@ -155,14 +214,15 @@
       a.dataset.index = i;
       a.tabIndex = -1;
       a.href = item.url;
-      const title = highlight((item.meta && item.meta.title) || item.url, words);
-      const summary = item.summary ? { html: garden.escape(item.summary), hit: true }
-        : item.meta && item.meta.summary ? highlight(item.meta.summary, words) : null;
-      // The post's summary is the snippet when the query is found in it (or in the title
-      // only); otherwise the passage of the body where the words are.
-      const useSummary = summary && (summary.hit || !/<mark>/.test(item.excerpt || "") || !words);
-      a.innerHTML = '<span class="search-title">' + title.html + "</span>" +
-        '<span class="search-snippet">' + (useSummary ? summary.html : excerpt(item.excerpt || "")) + "</span>";
+      a.innerHTML = '<span class="search-title">' + item.title + '</span><span class="search-snippet">' +
+        (item.page ? "" : item.snippet) + "</span>";
+      if (item.page) {
+        const snippet = a.querySelector(".search-snippet");
+        a.gardenSnippet = () => pageText(item.url).then((text) => {
+          snippet.innerHTML = passage(text, item.marks) || item.snippet;
+        });
+        observer.observe(a);
+      }
       li.append(a);
       results.append(li);
     });
