@@ -94,8 +94,7 @@ def _build(cfg: Config, force: bool, progress: Progress | None, use_cache: bool,
     inputs = input_fingerprint(cfg, theme, vault)
     if use_cache and inputs == index.inputs and (current := Output(cfg.out)).intact():
         report.extend(index.diagnostics)  # nothing changed since the last build: the site is current
-        pages = sum(1 for f in current.old if f.endswith("index.html"))
-        return BuildResult(len(vault.sources), pages, len(current.old), 0, report,
+        return BuildResult(len(vault.sources), index.pages, len(current.old), 0, report,
                            time.perf_counter() - started, None, timings, [])
     with stage("parse"):
         notes, state = parse_vault(cfg, vault, cache, report, progress)
@@ -118,8 +117,8 @@ def _build(cfg: Config, force: bool, progress: Progress | None, use_cache: bool,
         output.abort()
         raise
     if written is not None:  # a held-back site must not look current to the next build
-        cache.save(Index(file_stats(vault), inputs, report.items),
-                   State({n.rel: n for n in notes}, rendered, garden.resolutions))
+        cache.save(Index(file_stats(vault), inputs, report.items, len(garden.pages)),
+                   state.after({n.rel: n for n in notes}, rendered, garden.resolutions))
     return BuildResult(len(notes), len(garden.pages), len(output.new), output.changed, report,
                        time.perf_counter() - started, garden, timings, written)
 
@@ -134,7 +133,7 @@ def read_garden(cfg: Config, report: Report, progress: Progress | None = None,
     garden = resolve(notes, list(vault.attachments), cfg, report, state.resolutions)
     garden.bodies = cache.bodies
     # No input fingerprint: the site was not built, so the next build must not skip its work.
-    cache.save(Index(file_stats(vault), "", []), State({n.rel: n for n in notes}, state.pages, garden.resolutions))
+    cache.save(Index(file_stats(vault), "", []), state.after({n.rel: n for n in notes}, state.pages, garden.resolutions))
     return garden, notes
 
 

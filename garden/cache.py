@@ -47,13 +47,54 @@ class Index:
     files: dict[str, tuple[int, int, str]] = field(default_factory=dict)  # rel -> (size, mtime_ns, digest)
     inputs: str = ""  # fingerprint of every input of the last successful build
     diagnostics: list = field(default_factory=list)  # what the last build reported
+    pages: int = 0  # notes the last build published
+
+
+class Packed(dict):
+    """A dict whose values are pickled one by one, each value read from disk keeping its bytes.
+
+    Saving the state after a one-note edit then pickles that note alone: every value
+    that is still the very object it was loaded as is written back as the bytes it was
+    read from. (A whole state pickled at once takes a second at 10,000 notes.)
+    """
+
+    def __init__(self, items=(), previous: "Packed | None" = None):
+        super().__init__(items)
+        self.raw: dict = {}  # key -> (value, its bytes)
+        if isinstance(previous, Packed):
+            for key, value in self.items():
+                hit = previous.raw.get(key)
+                if hit is not None and hit[0] is value:
+                    self.raw[key] = hit
+
+    def __reduce__(self):
+        out = {}
+        for key, value in self.items():
+            hit = self.raw.get(key)
+            if hit is None or hit[0] is not value:
+                hit = self.raw[key] = (value, pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
+            out[key] = hit[1]
+        return _unpack, (out,)
+
+
+def _unpack(raw: dict) -> Packed:
+    packed = Packed()
+    for key, data in raw.items():
+        value = pickle.loads(data)
+        dict.__setitem__(packed, key, value)
+        packed.raw[key] = (value, data)
+    return packed
 
 
 @dataclass
 class State:
-    notes: dict[str, Note] = field(default_factory=dict)  # rel -> note, body stored apart
+    notes: dict[str, Note] = field(default_factory=Packed)  # rel -> note, body stored apart
     pages: dict[str, list] = field(default_factory=dict)  # page path -> its render-time diagnostics
-    resolutions: dict = field(default_factory=dict)  # rel -> resolve.Resolution
+    resolutions: dict = field(default_factory=Packed)  # rel -> resolve.Resolution
+
+    def after(self, notes: dict[str, Note], pages: dict[str, list], resolutions: dict) -> "State":
+        """The next build's state, reusing this one's bytes for what did not change."""
+        return State(Packed(notes, self.notes), pages, Packed(resolutions, self.resolutions))
 
 
 class Bodies:

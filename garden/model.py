@@ -6,6 +6,7 @@ cached on disk by their file's digest.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import repeat
 from typing import NamedTuple
 
 
@@ -54,6 +55,18 @@ class Note:
     words: int = 0  # words in the body, for reading time
     extras: dict = field(default_factory=dict)  # per-feature data from markdown plugins (toc, tldrs, math, ...)
     diagnostics: list = field(default_factory=list)  # Diagnostic, found while parsing
+
+    def __getstate__(self):
+        """Links and headings pickle as plain tuples, several times faster than NamedTuples."""
+        state = self.__dict__.copy()
+        state["links"] = list(map(tuple, self.links))
+        state["headings"] = list(map(tuple, self.headings))
+        return state
+
+    def __setstate__(self, state):
+        state["links"] = list(map(tuple.__new__, repeat(Link), state["links"]))
+        state["headings"] = list(map(tuple.__new__, repeat(Heading), state["headings"]))
+        self.__dict__.update(state)
 
     @property
     def stem(self) -> str:

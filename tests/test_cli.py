@@ -20,6 +20,16 @@ def test_plain_vault_builds_into_dot_build(tmp_path):
                      r"0 warnings, 0 errors in \d+\.\d\d s", r.stderr)
 
 
+def test_a_rebuild_with_nothing_changed_reports_what_the_build_did(tmp_path):
+    """Tag and folder pages are files of the site, not published notes: the summary line
+    of a rebuild that had nothing to do says the same as the build before it."""
+    write_files(tmp_path / "vault", {"a.md": "---\ndg-publish: true\ntags: [x, y]\n---\nA", "f/b.md": "---\ndg-publish: true\n---\nB"})
+    first = run_garden("build", tmp_path / "vault", cwd=tmp_path)
+    again = run_garden("build", tmp_path / "vault", cwd=tmp_path)
+    assert "2 pages published" in first.stderr, first.stderr
+    assert "2 pages published" in again.stderr and "(0 written)" in again.stderr, again.stderr
+
+
 def test_garden_folder_with_config_builds_beside_it(tmp_path):
     write_files(tmp_path / "site" / "notes", GOOD)
     (tmp_path / "site" / "garden.toml").write_text('title = "Mine"\ncontent = "notes"\n')
