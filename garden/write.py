@@ -89,7 +89,7 @@ class Output:
         return changed
 
     def unchanged(self, site_path: str, key: str) -> bool:
-        return self.old.get(site_path) == key and (self.out / site_path).is_file()
+        return self.old.get(site_path) == key and os.path.isfile(os.path.join(self.out, site_path))
 
     def stage(self, site_path: str, data: bytes, key: str) -> bool:
         """Write to the staging folder unless the file already has these bytes; True if staged.
@@ -117,7 +117,8 @@ class Output:
 
     def intact(self) -> bool:
         """Whether every file the last build wrote is still there."""
-        return bool(self.old) and all((self.out / rel).is_file() for rel in self.old)
+        out = os.fspath(self.out)
+        return bool(self.old) and all(os.path.isfile(os.path.join(out, rel)) for rel in self.old)
 
     def note(self, site_path: str, key: str, changed: bool) -> None:
         """Record a file of this build (in the parent process)."""

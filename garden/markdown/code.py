@@ -60,7 +60,13 @@ def highlight_code(code: str, lang: str, lines: tuple[int, ...] = ()) -> str:
     lexer = lexer_for(lang) if lang else None
     if lexer is None:
         return escapeHtml(code)
-    return highlight(code, lexer, HtmlFormatter(nowrap=True, hl_lines=list(lines)))
+    return highlight(code, lexer, _formatter(lines))
+
+
+@lru_cache(maxsize=64)
+def _formatter(lines: tuple[int, ...]) -> HtmlFormatter:
+    """Formatters are reusable, and making one builds a whole stylesheet: once per line set."""
+    return HtmlFormatter(nowrap=True, hl_lines=list(lines))
 
 
 def code_block(code: str, lang: str, title: str = "", lines: tuple[int, ...] = ()) -> str:

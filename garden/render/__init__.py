@@ -109,7 +109,7 @@ def page_key(garden: Garden, page: Page, common: str) -> str:
         t = garden.tags.get(tag.lower())
         h.update(f"#{t.name if t else ''}".encode())
     for p in garden.listing(page.path) or ():
-        h.update((_card(garden, p) + _dated(p)).encode())
+        h.update((_card(garden, p) + _dated(garden, p)).encode())
     return h.hexdigest()
 
 
@@ -201,8 +201,10 @@ def common_key(theme: Theme, cfg) -> str:
 def _list_page(garden: Garden, theme: Theme, path: str, title: str, pages: list[Page], **extra) -> Deferred:
     """A listing, rendered only when what it shows changed: its key is built from each
     entry's card (cheap strings), the full view only when the page is rendered."""
+    entries = hashlib.blake2b("".join([_card(garden, p) + _dated(garden, p) for p in pages]).encode(),
+                              digest_size=16).hexdigest()
     key = view_key(theme, garden.config, path, title, extra, garden.home is None, GRAPH_PAGE in garden.by_path,
-                   "".join(_card(garden, p) + _dated(p) for p in pages))
+                   entries)
 
     def make() -> bytes:
         view = {"kind": "list", "title": title, "path": path, "canonical": garden.config.absolute_url(path),
@@ -215,9 +217,13 @@ def _list_page(garden: Garden, theme: Theme, path: str, title: str, pages: list[
     return Deferred(key, make)
 
 
-def _dated(page: Page) -> str:
-    """What page_dates reads of a page."""
-    return f"{page.dates}\n"
+def _dated(garden: Garden, page: Page) -> str:
+    """What page_dates reads of a page (once per build)."""
+    memo = garden.memo.setdefault("dated", {})
+    found = memo.get(id(page))
+    if found is None:
+        found = memo[id(page)] = f"{page_dates(page)}\n"
+    return found
 
 
 def emit_lists(garden: Garden, theme: Theme) -> Iterator[tuple[str, bytes]]:
