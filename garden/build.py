@@ -41,6 +41,7 @@ class BuildResult:
     garden: Garden | None = None
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
     written: list[str] | None = None  # site files moved into place or removed; None: not committed
+    theme: Theme | None = None  # the theme the site was rendered with
 
 
 def build(cfg: Config, *, force: bool = False, progress: Progress | None = None,
@@ -120,7 +121,7 @@ def _build(cfg: Config, force: bool, progress: Progress | None, use_cache: bool,
         cache.save(Index(file_stats(vault), inputs, report.items, len(garden.pages)),
                    state.after({n.rel: n for n in notes}, rendered, garden.resolutions))
     return BuildResult(len(notes), len(garden.pages), len(output.new), output.changed, report,
-                       time.perf_counter() - started, garden, timings, written)
+                       time.perf_counter() - started, garden, timings, written, theme)
 
 
 def read_garden(cfg: Config, report: Report, progress: Progress | None = None,

@@ -162,6 +162,47 @@ def test_edit_is_served_with_the_live_script_which_the_built_file_lacks(serve):
     assert "Second version." in built and "__garden__" not in built and "data-build" not in built
 
 
+def test_a_saved_notes_page_goes_live_before_the_rebuild_which_writes_the_same_bytes(serve, monkeypatch):
+    """At 10,000 notes a rebuild takes seconds; the saved note's own page must not wait for it."""
+    import garden.serve.rebuild as rebuild
+
+    site = serve({**NOTES, "c.md": "---\ndg-publish: true\n---\n# Cherry\nSee [[a#Apple]] and ![[b]]."})
+    gate, real = threading.Event(), rebuild.build
+    monkeypatch.setattr(rebuild, "build", lambda *a, **k: gate.wait(TIMEOUT) and real(*a, **k))
+    before = site.status()["build"]
+    site.write("a.md", NOTES["a.md"].replace("First version.", "Second version."))
+    r = wait_for(lambda: site.page_has("/a/", "Second version."), what="the preview to be served")
+    soup = r.soup()
+    assert [a["href"] for a in soup.select(".note-body a.internal")] == ["../b/", "../c/"]
+    assert "Cherry" in soup.select_one(".backlinks").get_text()  # the garden around it is the last build's
+    preview = site.status()
+    assert preview["previous"] == before and preview["pages"] == ["a/index.html"]
+    shown = (site.out / "a" / "index.html").read_bytes()
+
+    gate.set()
+    wait_for(lambda: "rebuilt in" in site.log.getvalue(), what="the rebuild")
+    assert (site.out / "a" / "index.html").read_bytes() == shown  # the rebuild found nothing to change there
+    after = site.status()  # the home page lists a's new summary; a's own page stays as it is
+    assert after["previous"] == preview["build"] and after["pages"] == ["index.html"], after
+
+    # A new title changes other pages (c's link text, b's backlinks): no preview, the rebuild does it all.
+    gate.clear()
+    site.write("a.md", "---\ndg-publish: true\ntitle: Pear\n---\n# Apple\nThird version. Links to [[b]].\n")
+    time.sleep(1.0)
+    assert site.page_has("/a/", "Second version.")
+    gate.set()
+    wait_for(lambda: site.page_has("/a/", "Third version."), what="the rebuild")
+    assert "Pear" in site.get("/b/").soup().select_one(".backlinks").get_text()
+
+
+def test_an_open_page_reloads_only_when_its_own_file_changed():
+    from garden.serve.livereload import changed_pages
+
+    assert changed_pages(["a/index.html", "static/graph.json", "search/t/1.json", "sitemap.xml"]) == ["a/index.html"]
+    assert changed_pages(["a/index.html", "attachments/photo.png"]) is None  # pages show images as they load
+    assert changed_pages(["static/style.css"]) is None
+
+
 def test_broken_frontmatter_keeps_the_old_page_and_reports_until_fixed(serve):
     site = serve(NOTES)
     before = site.status()["build"]

@@ -66,3 +66,24 @@ def test_a_broken_save_shows_an_overlay_until_the_fix(serve, page):
     site.write("a.md", NOTES["a.md"].replace("First version.", "Fixed version."))
     expect(page.locator(".note-body")).to_contain_text("Fixed version.", timeout=TIMEOUT_MS)
     expect(overlay).to_have_count(0)
+
+
+def test_a_page_the_rebuild_did_not_change_stays_as_it_is(serve, page):
+    """Editing a's text changes a's page and the search index, not b's page: b is not reloaded,
+    and it still reloads at the next build that changes it."""
+    from playwright.sync_api import expect
+
+    site = serve(NOTES)
+    page.goto(f"http://127.0.0.1:{site.port}/b/")
+    page.evaluate("window.stillTheSamePage = true")
+    before = site.status()["build"]
+    site.write("a.md", NOTES["a.md"].replace("First version.", "Second version."))
+    status = wait_for(lambda: (s := site.status())["build"] != before and "rebuilt in" in site.log.getvalue() and s,
+                      what="the rebuild")
+    assert "b/index.html" not in (status["pages"] or ["b/index.html"]), status
+    page.wait_for_timeout(500)
+    assert page.evaluate("window.stillTheSamePage") is True
+
+    site.write("b.md", NOTES["b.md"].replace("Banana text.", "Banana bread."))
+    expect(page.locator(".note-body")).to_contain_text("Banana bread.", timeout=TIMEOUT_MS)
+    assert page.evaluate("window.stillTheSamePage") is None

@@ -75,6 +75,8 @@ class Garden:
     bodies: Bodies = field(default_factory=lambda: Bodies(None))  # where note bodies are kept
     resolutions: dict = field(default_factory=dict)  # rel -> Resolution, for the next build
     memo: dict = field(default_factory=dict)  # what render works out once per build (see render.page_key)
+    history: dict = field(default_factory=dict)  # git dates per vault path (see dates.git_history)
+    context: "_Context | None" = None  # what resolving a link looks at (see resolve_links)
 
     def html(self, note: Note) -> str:
         """A note's body with its slots (kept on disk by the cache between builds)."""
@@ -204,7 +206,14 @@ def resolve(notes: list[Note], attachments: list[str], cfg: Config, report: Repo
         report.error(rel, 0, f"attachment would be written to '{path}', which another file or page uses",
                      code="duplicate-permalink")
 
-    return Garden(cfg, pages, by_rel, home, targets, backlinks, tags, files, folders, resolutions=resolutions)
+    return Garden(cfg, pages, by_rel, home, targets, backlinks, tags, files, folders, resolutions=resolutions,
+                  history=history, context=context)
+
+
+def resolve_links(garden: Garden, page: Page) -> tuple[Target, ...]:
+    """Where a page's links lead in this garden, its warnings left to the next build
+    (what preview.py renders a saved note's page with)."""
+    return tuple(_resolve_link(link, page, garden.context, Report()) for link in page.note.links)
 
 
 class Resolution(NamedTuple):

@@ -9,6 +9,7 @@ quote the notes.
 from __future__ import annotations
 
 import re
+from html import escape
 
 from .livereload import EVENTS
 
@@ -16,6 +17,7 @@ SCRIPT = r"""
 (function () {
   "use strict";
   var build = document.currentScript.getAttribute("data-build");
+  var page = document.currentScript.getAttribute("data-page");  // this page's file in the site
   var SCROLL = "garden-live-scroll";
   var here = location.pathname + location.search;
   try {
@@ -111,6 +113,8 @@ SCRIPT = r"""
         if (status.change === "css" && status.previous === build) {
           build = status.build;
           swapStyles(build);
+        } else if (status.previous === build && status.pages && page && status.pages.indexOf(page) < 0) {
+          build = status.build;  // the build changed other pages, not this one
         } else {
           source.close();
           reload();
@@ -130,9 +134,10 @@ SCRIPT = r"""
 _BODY_END = re.compile(rb"</body\s*>", re.IGNORECASE)
 
 
-def inject(html: bytes, build: str) -> bytes:
-    """The page with the script added before its last </body> (or at the end)."""
-    tag = f'<script data-build="{build}">{SCRIPT}</script>\n'.encode()
+def inject(html: bytes, build: str, page: str = "") -> bytes:
+    """The page with the script added before its last </body> (or at the end). `page`: its
+    file in the site ("notes/a/index.html"), or "" for a page that reloads at every build."""
+    tag = f'<script data-build="{build}" data-page="{escape(page)}">{SCRIPT}</script>\n'.encode()
     ends = list(_BODY_END.finditer(html))
     at = ends[-1].start() if ends else len(html)
     return html[:at] + tag + html[at:]

@@ -30,19 +30,22 @@ class LiveState:
         self.out, self.base_path = out, base_path
         self._token, self._count = secrets.token_hex(4), 0
         self.build, self.previous, self.change = f"{self._token}-0", "", START
+        self.pages: list[str] | None = None  # the pages the live build changed, None: any page may have
         self.errors: list[dict] = []
         self.held_back = False
         self.closed = False
         self._changed = threading.Condition()
         self._seq = 0
 
-    def went_live(self, out: Path, base_path: str, css_only: bool) -> None:
-        """A build's files are in place (called with `swap_lock` held)."""
+    def went_live(self, out: Path, base_path: str, css_only: bool, written: list[str] | None = None) -> None:
+        """A build's files are in place (called with `swap_lock` held). `written`, the site files
+        it changed, lets an open page whose own file did not change stay as it is."""
         with self._changed:
             self.out, self.base_path = out, base_path
             self._count += 1
             self.previous, self.build = self.build, f"{self._token}-{self._count}"
             self.change = CSS if css_only else RELOAD
+            self.pages = None if css_only or written is None else changed_pages(written)
 
     def publish(self, errors: list[dict], held_back: bool) -> None:
         """After every rebuild: its errors (none when it went fine), told to every open page."""
@@ -53,7 +56,7 @@ class LiveState:
 
     def status(self) -> dict:
         with self._changed:
-            return {"build": self.build, "previous": self.previous, "change": self.change,
+            return {"build": self.build, "previous": self.previous, "change": self.change, "pages": self.pages,
                     "ok": not self.errors, "held_back": self.held_back, "errors": list(self.errors)}
 
     def wait(self, seen: int, timeout: float) -> tuple[str | None, int]:
@@ -65,8 +68,26 @@ class LiveState:
                 return None, seen
             return json.dumps(self.status()), self._seq
 
+    def notify(self) -> None:
+        """Tell every open page the status now, errors unchanged (after a preview went live)."""
+        with self._changed:
+            self._seq += 1
+            self._changed.notify_all()
+
     def close(self) -> None:
         """Wake every waiting page so its connection ends and the server can stop."""
         with self._changed:
             self.closed = True
             self._changed.notify_all()
+
+
+QUIET = (".json", ".xml", ".txt")  # data fetched by scripts, feeds, sitemap: no page shows them as they are
+
+
+def changed_pages(written: list[str]) -> list[str] | None:
+    """The HTML files among `written`, when the rest is data no page shows on load; else None
+    (a stylesheet, a script or an image changed: every page reloads)."""
+    pages = [f for f in written if f.endswith(".html")]
+    if len(pages) > 1000 or any(not f.endswith(".html") and not f.endswith(QUIET) for f in written):
+        return None
+    return pages

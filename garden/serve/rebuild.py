@@ -11,10 +11,14 @@ to skip, serve gains for free. This module adds what a long-running session need
   error is shown over the page and on the terminal until a save fixes it. Errors
   the garden already had when serving began do not hold anything back.
 - a rebuild that cannot finish at all (bad config, template error, a bug) keeps
-  the server up the same way.
+  the server up the same way;
+- before the rebuild, a saved note's own page goes live at once (preview.py), and
+  an open page reloads only when its own file changed (or the theme, or a file
+  that pages show as they load, such as an image).
 """
 from __future__ import annotations
 
+import os
 import sys
 import time
 from pathlib import Path
@@ -24,6 +28,7 @@ from ..cache import Cache
 from ..cli import print_diagnostics, relative
 from ..config import Config, fingerprint, load_config
 from ..diagnostics import Diagnostic, GardenError
+from ..preview import preview
 from ..progress import Progress
 from ..render.theme import Theme
 from .livereload import LiveState
@@ -45,6 +50,7 @@ class Rebuilder:
         self.warned: set[Diagnostic] = set()
         self.behind = False  # changes since the live build did not go live (held back or failed)
         self.session: dict = {}  # the build cache, kept in memory between rebuilds
+        self.last: BuildResult | None = None  # the live build, whose garden previews are rendered in
 
     def flush(self) -> None:
         """Write the in-memory cache to disk, so the next `garden build` or serve starts warm."""
@@ -71,6 +77,8 @@ class Rebuilder:
         started = time.perf_counter()
         first = changes is None
         css_only = bool(changes) and changes.only_css and not self.behind
+        if changes:
+            self._preview(changes)
 
         def commit(report, swap):
             errors = {_key(d) for d in report.errors}
@@ -80,7 +88,7 @@ class Rebuilder:
             with self.state.swap_lock:
                 written = swap()
                 if written or not self.live:
-                    self.state.went_live(self.cfg.out, self.cfg.base_path, css_only)
+                    self.state.went_live(self.cfg.out, self.cfg.base_path, css_only, written)
             self.live, self.accepted, self.behind = True, errors, False
             return written
 
@@ -98,7 +106,35 @@ class Rebuilder:
                 f"(at {Path(where.tb_frame.f_code.co_filename).name}:{where.tb_lineno})",
                 "this is a bug in garden, not in your notes; please report it"), changes)
         self._report(result, changes, time.perf_counter() - started)
+        if result.written is not None and result.garden is not None:
+            result.garden.memo.clear()
+            self.last = result
         return result
+
+    def _preview(self, changes: Changes) -> None:
+        """One saved note: its own page goes live now, the rest with the rebuild (see preview.py)."""
+        last, cfg = self.last, self.cfg
+        if last is None or self.behind or changes.theme or changes.config or len(changes.content) != 1:
+            return
+        path = Path(next(iter(changes.content)))
+        try:
+            found = preview(last.garden, last.theme, path) if path.suffix.lower() == ".md" else None
+            if found is None:
+                return
+            target = cfg.out / found[0]
+            if target.read_bytes() == found[1]:
+                return
+            tmp = target.with_name(target.name + ".preview.tmp")
+            try:
+                tmp.write_bytes(found[1])
+                with self.state.swap_lock:
+                    os.replace(tmp, target)
+                    self.state.went_live(cfg.out, cfg.base_path, False, [found[0]])
+            finally:
+                tmp.unlink(missing_ok=True)
+        except Exception:  # whatever went wrong, the rebuild that follows reports it
+            return
+        self.state.notify()
 
     def _report(self, result: BuildResult, changes: Changes | None, seconds: float) -> None:
         report, cfg = result.report, self.cfg

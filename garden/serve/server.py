@@ -99,6 +99,7 @@ class Handler(BaseHTTPRequestHandler):
                 except OSError:
                     body = NOT_FOUND_PAGE
             build = state.build
+            page = _site_file(state.out, target.file) if target.kind == FILE else ""
         # Files are swapped in by rename, never rewritten: an open file keeps the bytes it had.
         if target.kind == REDIRECT:
             location = target.location + (f"?{query}" if query else "")
@@ -114,7 +115,7 @@ class Handler(BaseHTTPRequestHandler):
         with file:
             kind = content_type(target.file.name)
             if kind.startswith("text/html"):
-                return self.send_body(200, inject(file.read(), build), kind, head)
+                return self.send_body(200, inject(file.read(), build, page), kind, head)
             self.send_head(200, kind, os.fstat(file.fileno()).st_size)
             if not head:
                 shutil.copyfileobj(file, self.wfile)
@@ -193,3 +194,11 @@ def listen(host: str, port: int, state: LiveState, explicit: bool) -> SiteServer
         raise GardenError(f"port {port} is already in use", hint="stop the program using it, choose another "
                           "with --port, or leave out --port to take the next free one")
     raise GardenError(f"ports {port} to {port + PORT_TRIES - 1} are all in use", hint="choose one with --port")
+
+
+def _site_file(out, file) -> str:
+    """"notes/a/index.html" for a file in the output folder (how builds name what they wrote)."""
+    try:
+        return file.relative_to(out.resolve()).as_posix()
+    except ValueError:
+        return ""
