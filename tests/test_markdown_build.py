@@ -110,6 +110,22 @@ def test_links_and_embeds_land_on_their_targets(make_garden):
     assert not [w for w in site.warnings if "Start.md" in w or "Guide.md" in w]
 
 
+def test_heading_paths_land_under_their_parent_heading(make_garden):
+    """`[[Note#Part B#Setup]]` is the Setup under Part B, even when Part A has one too;
+    the heading that became the page's title can be linked and embedded like any other."""
+    site = make_garden({
+        "Start.md": FM + "[[Guide#Part B#Setup]] · [[Guide#Part A#Setup]] · [[Guide#Setup]] · [[Guide#The Guide]]"
+                         " · [[Guide#The Guide#Part B#Setup|nested under the title]]\n\n![[Guide#The Guide]]\n",
+        "Guide.md": FM + "# The Guide\n\n## Part A\n### Setup\nFirst.\n\n## Part B\n### Setup\nSecond.\n",
+    })
+    hrefs = [a["href"] for a in site.body("start/").select("p a.internal")]
+    assert hrefs == ["../guide/#setup-1", "../guide/#setup", "../guide/#setup", "../guide/", "../guide/#setup-1"]
+    assert site.body("guide/").select_one("#setup-1").find_next("p").get_text() == "Second."
+    embed = site.body("start/").select_one(".embed .embed-body")
+    assert [p.get_text() for p in embed.select("p")] == ["First.", "Second."]  # the title's section: the note
+    assert not site.warnings
+
+
 def test_section_and_block_embeds(make_garden):
     site = make_garden(GARDEN)
     embeds = site.body("start/").select(":scope > .embed")

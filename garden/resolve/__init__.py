@@ -350,16 +350,38 @@ def _fragment(link: Link, target: Note, source: Note, report: Report) -> str:
         report.warning(source.rel, link.line, f"block '{fragment}' not found in {target.rel}", code="broken-anchor")
         return ""
     heading = fragment.split("#")[-1].strip()
-    wanted = heading_slug(heading)
-    ids = {h.id for h in target.headings}
-    if wanted in ids:
-        return wanted
-    if link.markdown and fragment in ids:
+    found = _heading_id(fragment.split("#"), target.headings)
+    if found is not None:
+        return found
+    if link.markdown and fragment in {h.id for h in target.headings}:
         return fragment
     close = did_you_mean(heading, [h.text for h in target.headings])
     report.warning(source.rel, link.line, f"heading '{heading}' not found in {target.rel}",
                    hint=close.replace("[[", f"[[{target.stem}#") if close else "", code="broken-anchor")
     return ""
+
+
+def _heading_id(path: list[str], headings) -> str | None:
+    """The id of the heading `#A#B` names: B within A's section, as Obsidian reads it, so
+    `[[Note#Part 2#Setup]]` finds the Setup under Part 2 when several headings say Setup.
+    Failing that, the first heading named like the last part. The note's title heading
+    has id "" (the top of its page)."""
+    wanted = [heading_slug(part.strip()) for part in path if part.strip()]
+    if not wanted:
+        return None
+    slugs = [heading_slug(h.text) for h in headings]
+    lo, hi, found = 0, len(headings), None
+    for slug in wanted:
+        found = next((k for k in range(lo, hi) if slugs[k] == slug), None)
+        if found is None:
+            break
+        level = headings[found].level
+        lo, hi = found + 1, next((k for k in range(found + 1, hi) if headings[k].level <= level), hi)
+    if found is None:
+        found = next((k for k, slug in enumerate(slugs) if slug == wanted[-1]), None)
+    if found is None:  # "Setup 1": the second Setup, by its id
+        found = next((k for k, h in enumerate(headings) if h.id == wanted[-1]), None)
+    return headings[found].id if found is not None else None
 
 
 def _file_collisions(files: dict[str, str], claimed: dict[str, str]):
