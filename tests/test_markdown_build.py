@@ -169,6 +169,21 @@ def test_media_embeds(make_garden):
     assert broken_references(site.out) == []
 
 
+def test_an_embed_of_a_missing_heading_or_block_is_a_placeholder(make_garden):
+    """Not the whole note in its place: the reader sees what is missing and can open the note."""
+    site = make_garden({
+        "Start.md": FM + "![[Guide#No Such Heading]]\n\n![[Guide#^no-such-block]]\n",
+        "Guide.md": FM + "A long guide, nowhere near what was asked for.\n",
+    })
+    body = site.body("start/")
+    assert "A long guide" not in body.get_text()
+    assert [m.get_text() for m in body.select(".missing-embed")] == [
+        "Missing embed: Guide#No Such Heading", "Missing embed: Guide#^no-such-block"]
+    assert [a["href"] for a in body.select(".missing-embed a")] == ["../guide/", "../guide/"]
+    assert "Start.md:4: warning: heading 'No Such Heading' not found in Guide.md" in site.warnings
+    assert "Start.md:6: warning: block '^no-such-block' not found in Guide.md" in site.warnings
+
+
 def test_embed_cycles_are_reported_and_shown_as_links(make_garden):
     site = make_garden({
         "A.md": FM + "A starts.\n\n![[B]]\n",

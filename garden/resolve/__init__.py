@@ -51,6 +51,7 @@ class Target(NamedTuple):
     fragment: str = ""  # element id on the target page
     rel: str = ""  # vault path of the target note or file
     cycle: bool = False  # an embed that would contain itself: shown as a link (see embeds.py)
+    lost: bool = False  # the #heading or #^block named is not in the note: an embed of it shows nothing
 
 
 @dataclass
@@ -293,7 +294,7 @@ def _resolve_link(link: Link, page: Page, ctx: _Context, report: Report) -> Targ
         # A site path such as "/blog/post/": a page's permalink, as the Digital Garden plugin writes them.
         other = ctx.by_path.get(link.target.strip("/") + "/" if link.target.strip("/") else "")
         if other is not None:
-            return Target("note", other.path, _fragment(link, other.note, note, report), other.note.rel)
+            return _note_target(link, other, note, report)
     match = ctx.index.resolve(link.target, note.rel, link.markdown)
     if match.rel is None and link.kind == "link":
         listing = _listing_target(link, note, ctx.tags, ctx.folders)
@@ -321,7 +322,7 @@ def _resolve_link(link: Link, page: Page, ctx: _Context, report: Report) -> Targ
             report.warning(note.rel, link.line, f"link to [[{link.target}]], which is not published; "
                            "shown as plain text", code="unpublished-link")
             return Target("missing", rel="")
-        return Target("note", target_page.path, _fragment(link, target_page.note, note, report), rel)
+        return _note_target(link, target_page, note, report)
     return Target("file", slugify_file(rel), "", rel)
 
 
@@ -339,8 +340,14 @@ def _listing_target(link: Link, note: Note, tags: dict[str, Tag], folders: dict[
     return None
 
 
-def _fragment(link: Link, target: Note, source: Note, report: Report) -> str:
-    """The element id a `#Heading` or `#^block` fragment points at, checked against the target."""
+def _note_target(link: Link, page: Page, source: Note, report: Report) -> Target:
+    fragment = _fragment(link, page.note, source, report)
+    return Target("note", page.path, fragment or "", page.note.rel, lost=fragment is None)
+
+
+def _fragment(link: Link, target: Note, source: Note, report: Report) -> str | None:
+    """The element id a `#Heading` or `#^block` fragment points at, checked against the target
+    (None, and a warning, when the target has no such heading or block)."""
     fragment = link.fragment
     if not fragment:
         return ""
@@ -348,7 +355,7 @@ def _fragment(link: Link, target: Note, source: Note, report: Report) -> str:
         if fragment in target.sections:
             return fragment
         report.warning(source.rel, link.line, f"block '{fragment}' not found in {target.rel}", code="broken-anchor")
-        return ""
+        return None
     heading = fragment.split("#")[-1].strip()
     found = _heading_id(fragment.split("#"), target.headings)
     if found is not None:
@@ -358,7 +365,7 @@ def _fragment(link: Link, target: Note, source: Note, report: Report) -> str:
     close = did_you_mean(heading, [h.text for h in target.headings])
     report.warning(source.rel, link.line, f"heading '{heading}' not found in {target.rel}",
                    hint=close.replace("[[", f"[[{target.stem}#") if close else "", code="broken-anchor")
-    return ""
+    return None
 
 
 def _heading_id(path: list[str], headings) -> str | None:
