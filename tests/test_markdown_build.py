@@ -169,6 +169,17 @@ def test_media_embeds(make_garden):
     assert broken_references(site.out) == []
 
 
+def test_a_heading_named_content_does_not_share_the_pages_ids(make_garden):
+    """<main id="content"> comes first: a heading with that id would never be reached by its links."""
+    site = make_garden({"Start.md": FM + "[[#Content]] and a note[^1].\n\n## Content\n\n## fn1\n\n[^1]: A footnote.\n"})
+    page = site.page("start/")
+    ids = [el["id"] for el in page.select("[id]")]
+    assert len(ids) == len(set(ids))
+    href = site.body("start/").select_one("p a.internal")["href"]
+    assert page.select_one(href).name == "h2" and page.select_one(href).get_text().startswith("Content")
+    assert [a["href"] for a in page.select(".toc a")] == ["#content-1", "#fn1-1"]
+
+
 def test_an_embed_of_a_missing_heading_or_block_is_a_placeholder(make_garden):
     """Not the whole note in its place: the reader sees what is missing and can open the note."""
     site = make_garden({
