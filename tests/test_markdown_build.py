@@ -13,7 +13,10 @@ from urllib.parse import unquote
 
 from bs4 import BeautifulSoup
 
-from conftest import broken_references
+from conftest import ROOT, broken_references
+
+from garden.build import build
+from garden.config import load_config
 
 FM = "---\npublish: true\n---\n"  # 3 lines of frontmatter: body line N is file line N + 3
 
@@ -272,6 +275,30 @@ def test_nothing_raw_is_left(make_garden):
     page = site.out / "guide" / "index.html"
     page.write_text(page.read_text().replace("Use it.", "Use [[it]] and > [!note] and <code>[[fine]]</code>."))
     assert [f.split(": ", 1)[1].split(" in ")[0] for f in raw_syntax(site.out)] == ["'[['", "']]'", "'[!note]'"]
+
+
+SAMPLE_SHOWS = {  # what the sample garden in content/ shows somewhere: each Obsidian feature in use
+    "heading link": 'a.internal[href*="#"]:not([href*="#%5E"])', "block link": 'a.internal[href*="#%5E"]',
+    "note embed": ".embed", "section embed": '.embed-title a[href*="#"]:not([href*="#%5E"])',
+    "block embed": '.embed-title a[href*="#%5E"]', "image": "img", "sized image": "img[width]",
+    "audio": "audio", "video": "video", "PDF": "object.pdf-embed", "wikilink in a table": "td a.internal",
+    "callout": "div.callout", "folded callout": "details.callout:not([open])", "open foldable callout":
+    "details.callout[open]", "nested callout": ".callout .callout", "highlight": "mark", "strike": "s",
+    "footnote": ".footnotes li", "task": "li.task-list-item", "other task status": 'li[data-task="-"]',
+    "table": "table", "inline math": 'math[display="inline"]', "display math": 'math[display="block"]',
+    "diagram": "pre.mermaid", "highlighted code": ".code-block[data-lang] .highlight", "heading anchor": "a.anchor",
+    "contents": "nav.toc", "raw HTML": "kbd", "tag": ".note-body a.tag", "external link": "a.external",
+    "TLDR": ".tldr", "explain simply": ".explain-simply", "share card": ".share-card", "sources": "section.sources",
+}
+
+
+def test_the_sample_garden_shows_every_feature(tmp_path):
+    out = tmp_path / "site"
+    build(load_config(ROOT, out=out), use_cache=False)
+    pages = [BeautifulSoup(p.read_text(encoding="utf-8"), "html.parser") for p in out.rglob("*.html")]
+    assert [name for name, selector in SAMPLE_SHOWS.items() if not any(p.select(selector) for p in pages)] == []
+    assert raw_syntax(out) == []
+    assert not any("COMMENT-SENTINEL" in p.read_text(errors="replace") for p in out.rglob("*") if p.is_file())
 
 
 def test_code_block_colours_are_pygments_own():
