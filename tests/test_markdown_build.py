@@ -13,7 +13,10 @@ from urllib.parse import unquote
 
 from bs4 import BeautifulSoup
 
-from conftest import broken_references
+from conftest import ROOT, broken_references
+
+from garden.build import build
+from garden.config import load_config
 
 FM = "---\npublish: true\n---\n"  # 3 lines of frontmatter: body line N is file line N + 3
 
@@ -110,6 +113,22 @@ def test_links_and_embeds_land_on_their_targets(make_garden):
     assert not [w for w in site.warnings if "Start.md" in w or "Guide.md" in w]
 
 
+def test_heading_paths_land_under_their_parent_heading(make_garden):
+    """`[[Note#Part B#Setup]]` is the Setup under Part B, even when Part A has one too;
+    the heading that became the page's title can be linked and embedded like any other."""
+    site = make_garden({
+        "Start.md": FM + "[[Guide#Part B#Setup]] · [[Guide#Part A#Setup]] · [[Guide#Setup]] · [[Guide#The Guide]]"
+                         " · [[Guide#The Guide#Part B#Setup|nested under the title]]\n\n![[Guide#The Guide]]\n",
+        "Guide.md": FM + "# The Guide\n\n## Part A\n### Setup\nFirst.\n\n## Part B\n### Setup\nSecond.\n",
+    })
+    hrefs = [a["href"] for a in site.body("start/").select("p a.internal")]
+    assert hrefs == ["../guide/#setup-1", "../guide/#setup", "../guide/#setup", "../guide/", "../guide/#setup-1"]
+    assert site.body("guide/").select_one("#setup-1").find_next("p").get_text() == "Second."
+    embed = site.body("start/").select_one(".embed .embed-body")
+    assert [p.get_text() for p in embed.select("p")] == ["First.", "Second."]  # the title's section: the note
+    assert not site.warnings
+
+
 def test_section_and_block_embeds(make_garden):
     site = make_garden(GARDEN)
     embeds = site.body("start/").select(":scope > .embed")
@@ -151,6 +170,32 @@ def test_media_embeds(make_garden):
     assert body.select_one(".missing-embed").get_text() == "Missing embed: gone.png"
     assert "Media.md:13: warning: missing attachment: [[gone.png]] matches no file in the vault" in site.warnings
     assert broken_references(site.out) == []
+
+
+def test_a_heading_named_content_does_not_share_the_pages_ids(make_garden):
+    """<main id="content"> comes first: a heading with that id would never be reached by its links."""
+    site = make_garden({"Start.md": FM + "[[#Content]] and a note[^1].\n\n## Content\n\n## fn1\n\n[^1]: A footnote.\n"})
+    page = site.page("start/")
+    ids = [el["id"] for el in page.select("[id]")]
+    assert len(ids) == len(set(ids))
+    href = site.body("start/").select_one("p a.internal")["href"]
+    assert page.select_one(href).name == "h2" and page.select_one(href).get_text().startswith("Content")
+    assert [a["href"] for a in page.select(".toc a")] == ["#content-1", "#fn1-1"]
+
+
+def test_an_embed_of_a_missing_heading_or_block_is_a_placeholder(make_garden):
+    """Not the whole note in its place: the reader sees what is missing and can open the note."""
+    site = make_garden({
+        "Start.md": FM + "![[Guide#No Such Heading]]\n\n![[Guide#^no-such-block]]\n",
+        "Guide.md": FM + "A long guide, nowhere near what was asked for.\n",
+    })
+    body = site.body("start/")
+    assert "A long guide" not in body.get_text()
+    assert [m.get_text() for m in body.select(".missing-embed")] == [
+        "Missing embed: Guide#No Such Heading", "Missing embed: Guide#^no-such-block"]
+    assert [a["href"] for a in body.select(".missing-embed a")] == ["../guide/", "../guide/"]
+    assert "Start.md:4: warning: heading 'No Such Heading' not found in Guide.md" in site.warnings
+    assert "Start.md:6: warning: block '^no-such-block' not found in Guide.md" in site.warnings
 
 
 def test_embed_cycles_are_reported_and_shown_as_links(make_garden):
@@ -230,6 +275,30 @@ def test_nothing_raw_is_left(make_garden):
     page = site.out / "guide" / "index.html"
     page.write_text(page.read_text().replace("Use it.", "Use [[it]] and > [!note] and <code>[[fine]]</code>."))
     assert [f.split(": ", 1)[1].split(" in ")[0] for f in raw_syntax(site.out)] == ["'[['", "']]'", "'[!note]'"]
+
+
+SAMPLE_SHOWS = {  # what the sample garden in content/ shows somewhere: each Obsidian feature in use
+    "heading link": 'a.internal[href*="#"]:not([href*="#%5E"])', "block link": 'a.internal[href*="#%5E"]',
+    "note embed": ".embed", "section embed": '.embed-title a[href*="#"]:not([href*="#%5E"])',
+    "block embed": '.embed-title a[href*="#%5E"]', "image": "img", "sized image": "img[width]",
+    "audio": "audio", "video": "video", "PDF": "object.pdf-embed", "wikilink in a table": "td a.internal",
+    "callout": "div.callout", "folded callout": "details.callout:not([open])", "open foldable callout":
+    "details.callout[open]", "nested callout": ".callout .callout", "highlight": "mark", "strike": "s",
+    "footnote": ".footnotes li", "task": "li.task-list-item", "other task status": 'li[data-task="-"]',
+    "table": "table", "inline math": 'math[display="inline"]', "display math": 'math[display="block"]',
+    "diagram": "pre.mermaid", "highlighted code": ".code-block[data-lang] .highlight", "heading anchor": "a.anchor",
+    "contents": "nav.toc", "raw HTML": "kbd", "tag": ".note-body a.tag", "external link": "a.external",
+    "TLDR": ".tldr", "explain simply": ".explain-simply", "share card": ".share-card", "sources": "section.sources",
+}
+
+
+def test_the_sample_garden_shows_every_feature(tmp_path):
+    out = tmp_path / "site"
+    build(load_config(ROOT, out=out), use_cache=False)
+    pages = [BeautifulSoup(p.read_text(encoding="utf-8"), "html.parser") for p in out.rglob("*.html")]
+    assert [name for name, selector in SAMPLE_SHOWS.items() if not any(p.select(selector) for p in pages)] == []
+    assert raw_syntax(out) == []
+    assert not any("COMMENT-SENTINEL" in p.read_text(errors="replace") for p in out.rglob("*") if p.is_file())
 
 
 def test_code_block_colours_are_pygments_own():

@@ -6,11 +6,25 @@ disagree.
 """
 from __future__ import annotations
 
+import re
+
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
 
 from ..model import Heading
 from ..paths import slugify_segment
+
+
+# Ids the page around a note already uses (the theme's templates and scripts, footnotes,
+# citations): a heading named "Content" must not share <main id="content">'s id, or links
+# to it would land at the top of the page. Such a heading is "content-1".
+PAGE_IDS = frozenset({"content", "site-nav", "toc-title", "backlinks-title", "cited-sources", "graph-title",
+                      "garden-ui", "garden-frontmatter", "search-results", "search-hint", "garden-link-preview"})
+_PAGE_ID = re.compile(r"(?:fn|fnref)\d+(?::\d+)?|(?:cite|search-option)-\d+|tree-.*")
+
+
+def _taken(hid: str, used: dict) -> bool:
+    return hid in used or hid in PAGE_IDS or bool(_PAGE_ID.fullmatch(hid))
 
 
 def heading_slug(text: str) -> str:
@@ -46,7 +60,7 @@ def _core(state) -> None:
         base = heading_slug(text)
         n = used.get(base, 0)
         hid = base if n == 0 else f"{base}-{n}"
-        while hid in used:
+        while _taken(hid, used):
             n += 1
             hid = f"{base}-{n}"
         used[base] = n + 1

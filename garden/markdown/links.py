@@ -16,6 +16,7 @@ from ..model import Link
 from .slots import close_slot, open_slot, register, use_line_stamps
 
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
+_SIZED_ALT = re.compile(r"^(.*?)\s*\|\s*(\d+)\s*(?:x\s*(\d+)\s*)?$", re.S)
 
 
 def is_internal(href: str) -> bool:
@@ -69,7 +70,11 @@ def _image(self, tokens, idx, options, env):
         path, fragment = split_href(src)
         link = Link("image", path, fragment, alt, token.meta.get("line", 0), markdown=True)
         return open_slot(register(env, link))
-    attrs = f' src="{escapeHtml(src)}" alt="{escapeHtml(alt)}" loading="lazy"'
+    size = ""
+    m = _SIZED_ALT.match(alt)
+    if m:  # ![Engelbart|100x145](https://...): Obsidian's size after the alt text
+        alt, size = m.group(1), f' width="{m.group(2)}"' + (f' height="{m.group(3)}"' if m.group(3) else "")
+    attrs = f' src="{escapeHtml(src)}" alt="{escapeHtml(alt)}"{size} loading="lazy"'
     if token.attrGet("title"):
         attrs += f' title="{escapeHtml(token.attrGet("title"))}"'
     return f"<img{attrs}>"

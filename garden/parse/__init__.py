@@ -96,7 +96,8 @@ def parse_note(source: Source, cfg: Config) -> Note:
         if not title or " ".join(str(title).split()).lower() == " ".join(h1.split()).lower():
             title = title or h1
             hid = tokens[first].attrGet("id")
-            env["headings"] = [h for h in env.get("headings", []) if h.id != hid]
+            # It stays a heading links can name ([[Note#Its Title]]), with "" for the page's top.
+            env["headings"] = [h._replace(id="") if h.id == hid else h for h in env.get("headings", [])]
             del tokens[first:first + 3]
     note.title = str(title).strip() if title not in (None, "") else note.stem
 

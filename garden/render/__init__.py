@@ -121,7 +121,7 @@ def _links_digest(garden: Garden, note) -> bytes:
         page = garden.by_rel.get(note.rel)
         found = memo[note.rel] = hashlib.blake2b("".join(
             [f"{note.rel}\0{note.digest}\0{page.title if page else ''}\0"]
-            + [f"{t.kind}\0{t.path}\0{t.fragment}\0{t.cycle}\0" for t in garden.targets.get(note.rel, ())]
+            + [f"{t.kind}\0{t.path}\0{t.fragment}\0{t.cycle}\0{t.lost}\0" for t in garden.targets.get(note.rel, ())]
         ).encode(), digest_size=16).digest()
     return found
 

@@ -114,7 +114,7 @@ def tag_values(tags: list[str]) -> list[str]:
 def field_texts(garden: Garden, page: Page) -> tuple[str, str, str, str]:
     """What each field of the index reads of a page, in FIELDS order."""
     note = page.note
-    return (note.title, "\n".join(note.aliases), "\n".join(h.text for h in note.headings), garden.text(note))
+    return (note.title, "\n".join(note.aliases), "\n".join(h.text for h in note.headings if h.id), garden.text(note))
 
 
 def shard_key(term: str) -> str:

@@ -117,6 +117,9 @@ class Filler:
         page = self.garden.by_rel[target.rel]
         source = page.note
         href = escape(self.url(page.path, target.fragment))
+        if target.lost:  # ![[Note#No such heading]]: say so, as Obsidian does, rather than show all of Note
+            name = escape(link.target + "#" + link.fragment)
+            return f'<span class="missing-embed" role="note">Missing embed: <a class="internal" href="{href}">{name}</a></span>'
         title = escape(link.text or source.title + (f" › {link.fragment.lstrip('^')}" if link.fragment else ""))
         shown = shown or ((note.rel, ""),)
         node = (source.rel, target.fragment)

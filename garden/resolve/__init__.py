@@ -52,6 +52,7 @@ class Target(NamedTuple):
     fragment: str = ""  # element id on the target page
     rel: str = ""  # vault path of the target note or file
     cycle: bool = False  # an embed that would contain itself: shown as a link (see embeds.py)
+    lost: bool = False  # the #heading or #^block named is not in the note: an embed of it shows nothing
 
 
 @dataclass
@@ -310,7 +311,7 @@ def _resolve_link(link: Link, page: Page, ctx: _Context, report: Report) -> Targ
         # A site path such as "/blog/post/": a page's permalink, as the Digital Garden plugin writes them.
         other = ctx.by_path.get(link.target.strip("/") + "/" if link.target.strip("/") else "")
         if other is not None:
-            return Target("note", other.path, _fragment(link, other.note, note, report), other.note.rel)
+            return _note_target(link, other, note, report)
     match = ctx.index.resolve(link.target, note.rel, link.markdown)
     if match.rel is None and link.kind == "link":
         listing = _listing_target(link, note, ctx.tags, ctx.folders)
@@ -338,7 +339,7 @@ def _resolve_link(link: Link, page: Page, ctx: _Context, report: Report) -> Targ
             report.warning(note.rel, link.line, f"link to [[{link.target}]], which is not published; "
                            "shown as plain text", code="unpublished-link")
             return Target("missing", rel="")
-        return Target("note", target_page.path, _fragment(link, target_page.note, note, report), rel)
+        return _note_target(link, target_page, note, report)
     return Target("file", slugify_file(rel), "", rel)
 
 
@@ -356,8 +357,14 @@ def _listing_target(link: Link, note: Note, tags: dict[str, Tag], folders: dict[
     return None
 
 
-def _fragment(link: Link, target: Note, source: Note, report: Report) -> str:
-    """The element id a `#Heading` or `#^block` fragment points at, checked against the target."""
+def _note_target(link: Link, page: Page, source: Note, report: Report) -> Target:
+    fragment = _fragment(link, page.note, source, report)
+    return Target("note", page.path, fragment or "", page.note.rel, lost=fragment is None)
+
+
+def _fragment(link: Link, target: Note, source: Note, report: Report) -> str | None:
+    """The element id a `#Heading` or `#^block` fragment points at, checked against the target
+    (None, and a warning, when the target has no such heading or block)."""
     fragment = link.fragment
     if not fragment:
         return ""
@@ -365,18 +372,40 @@ def _fragment(link: Link, target: Note, source: Note, report: Report) -> str:
         if fragment in target.sections:
             return fragment
         report.warning(source.rel, link.line, f"block '{fragment}' not found in {target.rel}", code="broken-anchor")
-        return ""
+        return None
     heading = fragment.split("#")[-1].strip()
-    wanted = heading_slug(heading)
-    ids = {h.id for h in target.headings}
-    if wanted in ids:
-        return wanted
-    if link.markdown and fragment in ids:
+    found = _heading_id(fragment.split("#"), target.headings)
+    if found is not None:
+        return found
+    if link.markdown and fragment in {h.id for h in target.headings}:
         return fragment
     close = did_you_mean(heading, [h.text for h in target.headings])
     report.warning(source.rel, link.line, f"heading '{heading}' not found in {target.rel}",
                    hint=close.replace("[[", f"[[{target.stem}#") if close else "", code="broken-anchor")
-    return ""
+    return None
+
+
+def _heading_id(path: list[str], headings) -> str | None:
+    """The id of the heading `#A#B` names: B within A's section, as Obsidian reads it, so
+    `[[Note#Part 2#Setup]]` finds the Setup under Part 2 when several headings say Setup.
+    Failing that, the first heading named like the last part. The note's title heading
+    has id "" (the top of its page)."""
+    wanted = [heading_slug(part.strip()) for part in path if part.strip()]
+    if not wanted:
+        return None
+    slugs = [heading_slug(h.text) for h in headings]
+    lo, hi, found = 0, len(headings), None
+    for slug in wanted:
+        found = next((k for k in range(lo, hi) if slugs[k] == slug), None)
+        if found is None:
+            break
+        level = headings[found].level
+        lo, hi = found + 1, next((k for k in range(found + 1, hi) if headings[k].level <= level), hi)
+    if found is None:
+        found = next((k for k, slug in enumerate(slugs) if slug == wanted[-1]), None)
+    if found is None:  # "Setup 1": the second Setup, by its id
+        found = next((k for k, h in enumerate(headings) if h.id == wanted[-1]), None)
+    return headings[found].id if found is not None else None
 
 
 def _file_collisions(files: dict[str, str], claimed: dict[str, str]):

@@ -26,7 +26,7 @@ def embed_edges(pages, targets) -> dict[Node, list[tuple[Node, Ref]]]:
         note = page.note
         resolved = targets.get(note.rel, ())
         for i, fragments in note.embeds.items():
-            if i >= len(resolved) or resolved[i].kind != "note":
+            if i >= len(resolved) or resolved[i].kind != "note" or resolved[i].lost:
                 continue
             target = resolved[i]
             for fragment in fragments:
