@@ -175,12 +175,16 @@ def test_a_saved_notes_page_goes_live_before_the_rebuild_which_writes_the_same_b
     soup = r.soup()
     assert [a["href"] for a in soup.select(".note-body a.internal")] == ["../b/", "../c/"]
     assert "Cherry" in soup.select_one(".backlinks").get_text()  # the garden around it is the last build's
+    assert site.status()["previous"] == before and site.status()["pages"] == ["a/index.html"]
+
+    # A save while the rebuild runs (autosave while typing) is shown at once too.
+    site.write("a.md", NOTES["a.md"].replace("First version.", "Second version, again."))
+    wait_for(lambda: site.page_has("/a/", "Second version, again."), what="a preview during the rebuild")
     preview = site.status()
-    assert preview["previous"] == before and preview["pages"] == ["a/index.html"]
     shown = (site.out / "a" / "index.html").read_bytes()
 
-    gate.set()
-    wait_for(lambda: "rebuilt in" in site.log.getvalue(), what="the rebuild")
+    gate.set()  # the first save's rebuild, then the second's
+    wait_for(lambda: site.log.getvalue().count("rebuilt in") == 2, what="the rebuilds")
     assert (site.out / "a" / "index.html").read_bytes() == shown  # the rebuild found nothing to change there
     after = site.status()  # the home page lists a's new summary; a's own page stays as it is
     assert after["previous"] == preview["build"] and after["pages"] == ["index.html"], after
@@ -189,7 +193,7 @@ def test_a_saved_notes_page_goes_live_before_the_rebuild_which_writes_the_same_b
     gate.clear()
     site.write("a.md", "---\ndg-publish: true\ntitle: Pear\n---\n# Apple\nThird version. Links to [[b]].\n")
     time.sleep(1.0)
-    assert site.page_has("/a/", "Second version.")
+    assert site.page_has("/a/", "Second version, again.")
     gate.set()
     wait_for(lambda: site.page_has("/a/", "Third version."), what="the rebuild")
     assert "Pear" in site.get("/b/").soup().select_one(".backlinks").get_text()

@@ -51,6 +51,7 @@ class Rebuilder:
         self.behind = False  # changes since the live build did not go live (held back or failed)
         self.session: dict = {}  # the build cache, kept in memory between rebuilds
         self.last: BuildResult | None = None  # the live build, whose garden previews are rendered in
+        self.previewed: dict[str, tuple[float, bytes]] = {}  # site file -> (when, bytes) of previews gone live
 
     def flush(self) -> None:
         """Write the in-memory cache to disk, so the next `garden build` or serve starts warm."""
@@ -77,8 +78,7 @@ class Rebuilder:
         started = time.perf_counter()
         first = changes is None
         css_only = bool(changes) and changes.only_css and not self.behind
-        if changes:
-            self._preview(changes)
+        began = time.monotonic()
 
         def commit(report, swap):
             errors = {_key(d) for d in report.errors}
@@ -87,6 +87,7 @@ class Rebuilder:
                 return None
             with self.state.swap_lock:
                 written = swap()
+                self._keep_previews(began, written)
                 if written or not self.live:
                     self.state.went_live(self.cfg.out, self.cfg.base_path, css_only, written)
             self.live, self.accepted, self.behind = True, errors, False
@@ -111,8 +112,9 @@ class Rebuilder:
             self.last = result
         return result
 
-    def _preview(self, changes: Changes) -> None:
-        """One saved note: its own page goes live now, the rest with the rebuild (see preview.py)."""
+    def preview(self, changes: Changes) -> None:
+        """One saved note: its own page goes live now, the rest with the rebuild (see preview.py).
+        Called as the save is seen, even while a rebuild runs (the session's watching thread)."""
         last, cfg = self.last, self.cfg
         if last is None or self.behind or changes.theme or changes.config or len(changes.content) != 1:
             return
@@ -124,17 +126,23 @@ class Rebuilder:
             target = cfg.out / found[0]
             if target.read_bytes() == found[1]:
                 return
-            tmp = target.with_name(target.name + ".preview.tmp")
-            try:
-                tmp.write_bytes(found[1])
-                with self.state.swap_lock:
-                    os.replace(tmp, target)
-                    self.state.went_live(cfg.out, cfg.base_path, False, [found[0]])
-            finally:
-                tmp.unlink(missing_ok=True)
+            with self.state.swap_lock:
+                _replace(target, found[1])
+                self.previewed[found[0]] = (time.monotonic(), found[1])
+                self.state.went_live(cfg.out, cfg.base_path, False, [found[0]])
         except Exception:  # whatever went wrong, the rebuild that follows reports it
             return
         self.state.notify()
+
+    def _keep_previews(self, began: float, written: list[str]) -> None:
+        """A rebuild that began before a save must not put the page of the save before back:
+        previews newer than the build stay (the next rebuild writes them anyway)."""
+        for site_file, (when, data) in list(self.previewed.items()):
+            if when <= began:
+                del self.previewed[site_file]  # this build read that save
+            elif site_file in written:
+                _replace(self.cfg.out / site_file, data)
+
 
     def _report(self, result: BuildResult, changes: Changes | None, seconds: float) -> None:
         report, cfg = result.report, self.cfg
@@ -170,6 +178,15 @@ class Rebuilder:
     def _say(self, text: str) -> None:
         self.stream.write(f"garden: {text}\n")
         self.stream.flush()
+
+
+def _replace(target: Path, data: bytes) -> None:
+    tmp = target.with_name(target.name + ".preview.tmp")
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def _view(d: Diagnostic) -> dict:

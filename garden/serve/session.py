@@ -2,11 +2,14 @@
 
 The server answers from its own threads; rebuilds run one at a time in the
 thread that calls `run` (the main thread under the command line, so Ctrl+C
-interrupts a build cleanly). `close` stops the watcher, ends open event streams
-and joins every thread.
+interrupts a build cleanly). A thread of its own turns the watcher's events into
+batches, shows a saved note's page at once (rebuild.py: preview) and queues the
+batch: the saves seen during a rebuild make one rebuild after it. `close` stops
+the watcher, ends open event streams and joins every thread.
 """
 from __future__ import annotations
 
+import queue
 import threading
 from pathlib import Path
 
@@ -52,10 +55,31 @@ class Session:
 
     def run(self, stop: threading.Event | None = None) -> None:
         """Rebuild for every batch of changes until `stop` is set (or Ctrl+C)."""
-        while stop is None or not stop.is_set():
+        stop = stop or threading.Event()
+        batches: queue.Queue = queue.Queue()
+        batcher = threading.Thread(target=self._batch, args=(batches, stop), name="garden-watch", daemon=True)
+        batcher.start()
+        try:
+            self._rebuild_each(batches, stop)
+        finally:
+            stop.set()
+            batcher.join()
+
+    def _batch(self, batches: queue.Queue, stop: threading.Event) -> None:
+        while not stop.is_set():
             changes = self.watcher.next_batch(timeout=POLL)
-            if not changes:
+            if changes:
+                self.rebuilder.preview(changes)
+                batches.put(changes)
+
+    def _rebuild_each(self, batches: queue.Queue, stop: threading.Event) -> None:
+        while not stop.is_set():
+            try:
+                changes = batches.get(timeout=POLL)
+            except queue.Empty:
                 continue
+            while not batches.empty():  # saves made during the last rebuild: one rebuild for all
+                changes.merge(batches.get())
             if changes.config and not self.rebuilder.reconfigure(changes):
                 continue
             if changes.config or changes.theme:  # the folders to watch may have changed: before building,

@@ -55,6 +55,11 @@ class Changes:
     def add(self, kind: str, path: str) -> None:
         getattr(self, kind).add(path)
 
+    def merge(self, other: "Changes") -> None:
+        self.content |= other.content
+        self.theme |= other.theme
+        self.config |= other.config
+
     @property
     def only_css(self) -> bool:
         """Only stylesheets of the theme changed: open pages can swap them without reloading."""
