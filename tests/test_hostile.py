@@ -341,6 +341,35 @@ def test_output_folder_with_files_garden_did_not_write(tmp_path):
     assert (tmp_path / "out2" / "404.html" / "mine.txt").read_text() == "keep me"
 
 
+
+def test_a_tampered_manifest_or_a_link_in_the_output_never_reaches_outside_it(tmp_path):
+    """The manifest and the output folder may come from elsewhere (a cloned repository's
+    docs/ folder): what they say never makes garden delete or write a file outside."""
+    write_files(tmp_path / "vault", GOOD)
+    write_files(tmp_path / "elsewhere", {"precious.txt": "mine", "deep/kept.txt": "mine too"})
+    write_files(tmp_path, {"beside.txt": "mine"})
+    out = tmp_path / "out"
+    assert run_garden("build", tmp_path / "vault", "--out", out).returncode == 0
+    manifest = json.loads((out / ".garden-manifest.json").read_text())
+    for rel in ("../beside.txt", str(tmp_path / "elsewhere" / "precious.txt"), "x/../../beside.txt",
+                "linked/kept.txt"):
+        manifest["files"][rel] = "forged"
+    (out / ".garden-manifest.json").write_text(json.dumps(manifest))
+    os.symlink(tmp_path / "elsewhere" / "deep", out / "linked")
+    before = snapshot(tmp_path / "elsewhere")
+    r = run_garden("build", tmp_path / "vault", "--out", out)
+    assert r.returncode == 0, r.stderr
+    assert snapshot(tmp_path / "elsewhere") == before
+    assert (tmp_path / "beside.txt").read_text() == "mine"
+    # A link where the site needs a folder is refused, not written through; nothing moved.
+    (out / "good" / "index.html").unlink()
+    (out / "good").rmdir()
+    os.symlink(tmp_path / "elsewhere", out / "good")
+    r = run_garden("build", tmp_path / "vault", "--out", out)
+    assert r.returncode == 1 and "'good' in the output folder is a link" in r.stderr, r.stderr
+    assert "Traceback" not in r.stderr
+    assert snapshot(tmp_path / "elsewhere") == before
+
 # --- One hostile vault through the real command line ------------------------------------------
 
 def test_the_command_line_reports_every_problem_and_builds_the_rest(tmp_path):
