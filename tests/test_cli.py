@@ -66,7 +66,7 @@ def test_duplicate_and_unsafe_permalinks_are_errors(tmp_path):
     })
     r = run_garden("build", tmp_path / "v", "--out", tmp_path / "out")
     assert r.returncode == 1
-    assert "two.md: error: permalink '/same/' is also claimed by one.md" in r.stderr
+    assert "two.md:3: error: permalink '/same/' is also claimed by one.md" in r.stderr
     assert "evil.md:3: error: unsafe permalink '../../escape'" in r.stderr
     assert "ONE" in (tmp_path / "out" / "same" / "index.html").read_text()
     assert not (tmp_path / "escape").exists()

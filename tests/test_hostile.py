@@ -126,7 +126,7 @@ def test_names_differing_only_by_case_are_a_duplicate_permalink(make_garden, tmp
     if (probe / "a").exists():
         pytest.skip("case-insensitive file system")
     site = make_garden({"Note.md": PUB + "upper", "note.md": PUB + "lower", "x.md": PUB + "[[note]] [[Note]]"})
-    assert site.errors == ["note.md: error: permalink '/note/' is also claimed by Note.md; this note is skipped "
+    assert site.errors == ["note.md:1: error: permalink '/note/' is also claimed by Note.md; this note is skipped "
                            "(give one of them another permalink)"]
     assert "upper" in site.text("note/index.html")
 
@@ -169,14 +169,25 @@ def test_reserved_and_duplicate_permalinks_name_both_files(make_garden):
                         "two.md": "---\ndg-publish: true\npermalink: same\n---\nTWO",
                         "slug.md": "---\ndg-publish: true\n---\nSLUG",
                         "steal.md": "---\ndg-publish: true\npermalink: /slug/\n---\nSTEAL",
-                        "static.md": "---\ndg-publish: true\npermalink: /static/style.css\n---\nSTATIC"})
+                        "static.md": "---\ndg-publish: true\npermalink: /static/style.css\n---\nSTATIC",
+                        "moved.md": "---\ndg-publish: true\ntitle: Moved\ndg-path: Same.md\n---\nMOVED",
+                        "far.md": "---\ndg-publish: true\ndg-path: ../../far.md\n---\nFAR",
+                        "home1.md": '---\n{"dg-publish": true, "dg-home": true}\n---\nHOME',
+                        "home2.md": "---\ndg-publish: true\ndg-home: true\n---\nSECOND HOME"})
+    # Each at the line of the frontmatter key that placed the note, or line 1 for its file name.
     assert sorted(site.errors) == [
-        "slug.md: error: permalink '/slug/' is also claimed by steal.md; this note is skipped "
+        "moved.md:4: error: permalink '/same/' is also claimed by one.md; this note is skipped "
         "(give one of them another permalink)",
-        "static.md: error: permalink '/static/style.css/' is reserved for the site's own pages; this note is "
-        "skipped (give one of them another permalink)",
-        "two.md: error: permalink '/same/' is also claimed by one.md; this note is skipped "
+        "slug.md:1: error: permalink '/slug/' is also claimed by steal.md; this note is skipped "
         "(give one of them another permalink)",
+        "static.md:3: error: permalink '/static/style.css/' is reserved for the site's own pages; this note is "
+        "skipped (give it another permalink)",
+        "two.md:3: error: permalink '/same/' is also claimed by one.md; this note is skipped "
+        "(give one of them another permalink)",
+    ]
+    assert sorted(site.warnings) == [
+        "far.md:3: warning: dg-path '../../far.md' leaves the vault; the note stays at far.md",
+        "home2.md:3: warning: several notes are marked dg-home; using home1.md",
     ]
     assert "STEAL" in site.text("slug/index.html") and "ONE" in site.text("same/index.html")
 
