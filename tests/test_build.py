@@ -99,11 +99,14 @@ def test_permalinks_paths_and_slugs(make_garden):
     ({"Start.md": pub("HOME-B", tags="[gardenEntry]"), "Other.md": pub("o")}, "HOME-B"),
     ({"index.md": pub("HOME-C"), "Other.md": pub("o")}, "HOME-C"),
     ({"Home.md": pub("HOME-D"), "Other.md": pub("o")}, "HOME-D"),
+    ({"Start.md": pub("HOME-E #gardenEntry\n\n#gardenentry"), "Other.md": pub("o")}, "HOME-E"),
 ])
 def test_home_page(make_garden, files, home_text):
     site = make_garden(files)
     assert home_text in site.body("").get_text()
-    assert "gardenEntry" not in site.text("index.html")
+    # gardenEntry marks the home page: a flag for garden, shown nowhere, with no tag page
+    assert "gardenentry" not in site.all_text().lower()
+    assert broken_references(site.out) == []
 
 
 def test_generated_home_lists_every_page(make_garden):

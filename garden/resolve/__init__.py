@@ -20,12 +20,12 @@ from ..config import Config, note_settings
 from ..dates import Dates, git_history, note_dates
 from ..diagnostics import Report, did_you_mean
 from ..markdown.headings import heading_slug
+from ..markdown.tags import HOME_TAG
 from ..model import Link, Note
 from ..paths import names_a_file, path_segment, slugify_file, slugify_path
 from .embeds import embed_cycles
 from .links import LinkIndex
 
-HOME_TAG = "gardenentry"
 RESERVED = ("static/", "search/", "404.html")  # tags/ pages may take an intro note, see `listing_of`
 
 
