@@ -199,8 +199,9 @@ def test_markup_in_titles_tags_aliases_and_descriptions_is_escaped_everywhere(ma
     meta = {"dg-publish": True, "title": "T " + MARKUP, "description": "D " + MARKUP, "tags": ["t" + MARKUP],
             "aliases": ["A " + MARKUP], "dg-content-classes": MARKUP}
     site = make_garden({"evil.md": "---\n" + json.dumps(meta) + "\n---\nbody [[evil|L " + MARKUP + "]]\n",
-                        "index.md": PUB + "[[evil]] ![[evil]]\n"})
+                        "index.md": PUB + "[[evil]] ![[evil]]\n"}, base_url="https://user.example/")
     assert site.errors == []
+    assert {"feed.xml", "rss.xml", "sitemap.xml"} <= set(site.files())
     checked = 0
     for rel in site.files():
         data = (site.out / rel).read_bytes()
@@ -214,6 +215,11 @@ def test_markup_in_titles_tags_aliases_and_descriptions_is_escaped_everywhere(ma
             root = ET.fromstring(data)
             assert not any(el.tag.endswith("x-evil") for el in root.iter()), rel
     assert checked >= 4
+    atom = "{http://www.w3.org/2005/Atom}"
+    entry = ET.fromstring((site.out / "feed.xml").read_bytes()).find(atom + "entry")
+    assert entry.find(atom + "title").text == "T " + MARKUP
+    rss_item = ET.fromstring((site.out / "rss.xml").read_bytes()).find("channel/item")
+    assert rss_item.find("title").text == "T " + MARKUP
     page = site.page("evil/")
     assert page.select_one("h1").get_text() == "T " + MARKUP
     assert page.select_one('meta[name="description"]')["content"] == "D " + MARKUP
