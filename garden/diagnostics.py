@@ -51,11 +51,12 @@ class Report:
 
     @property
     def errors(self) -> list[Diagnostic]:
-        return [d for d in self.items if d.level == ERROR]
+        """Each once (a link written twice on a line is one problem), so counts match what is shown."""
+        return list(dict.fromkeys(d for d in self.items if d.level == ERROR))
 
     @property
     def warnings(self) -> list[Diagnostic]:
-        return [d for d in self.items if d.level == WARNING]
+        return list(dict.fromkeys(d for d in self.items if d.level == WARNING))
 
     def sorted(self) -> list[Diagnostic]:
         """Deduplicated, in file then line order, so output is stable across runs."""

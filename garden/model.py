@@ -55,6 +55,7 @@ class Note:
     words: int = 0  # words in the body, for reading time
     extras: dict = field(default_factory=dict)  # per-feature data from markdown plugins (toc, tldrs, math, ...)
     diagnostics: list = field(default_factory=list)  # Diagnostic, found while parsing
+    lines: dict[str, int] = field(default_factory=dict)  # file line of the placement keys (permalink, dg-home, ...)
 
     def __getstate__(self):
         """Links and headings pickle as plain tuples, several times faster than NamedTuples."""
@@ -72,6 +73,11 @@ class Note:
     def stem(self) -> str:
         name = self.rel.rsplit("/", 1)[-1]
         return name[:-3] if name.lower().endswith(".md") else name
+
+    def line_of(self, *keys: str) -> int:
+        """Where the first of `keys` is in the frontmatter, so resolve can point at it; else line 1,
+        the top of the file (a problem with the note's place comes from its name then)."""
+        return next((self.lines[k] for k in keys if k in self.lines), 1)
 
     @property
     def folder(self) -> str:

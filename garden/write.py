@@ -7,7 +7,8 @@
   the files the previous build wrote that are gone now, and save the manifest.
   A failed build calls `abort` and the previous site stays as it was.
 - A file whose bytes did not change is not rewritten (its mtime stays).
-- Only paths inside the output folder are ever touched.
+- Only paths inside the output folder are ever touched: the manifest's entries and
+  links inside the folder (it may come from a cloned repository) are not trusted.
 """
 from __future__ import annotations
 
@@ -25,6 +26,13 @@ STAGING = ".garden-staging"
 
 def digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def is_site_path(site_path: str) -> bool:
+    """A relative path that stays in the output folder and is not garden's own bookkeeping."""
+    parts = site_path.split("/")
+    return bool(site_path) and not site_path.startswith("/") \
+        and not any(p in ("", ".", "..") for p in parts) and parts[0] not in (STAGING, MANIFEST)
 
 
 def check_output(out: Path, vault: Path, force: bool = False) -> None:
@@ -50,9 +58,12 @@ class Output:
         manifest = out / MANIFEST
         if manifest.is_file():
             try:
-                self.old = json.loads(manifest.read_text()).get("files", {})
-            except (ValueError, OSError):
-                self.old = {}
+                files = json.loads(manifest.read_text()).get("files", {})
+            except (ValueError, OSError, AttributeError):
+                files = {}
+            # Only entries that name a file inside this folder: the manifest could say anything.
+            self.old = {k: v for k, v in files.items() if isinstance(k, str) and is_site_path(k)} \
+                if isinstance(files, dict) else {}
         self.new: dict[str, str] = {}
         self.changed = 0
         self._made: set[Path] = set()
@@ -64,11 +75,9 @@ class Output:
         self.staging.mkdir()
 
     def _target(self, site_path: str) -> Path:
-        parts = site_path.split("/")
-        if not site_path or site_path.startswith("/") or any(p in ("", ".", "..") for p in parts) \
-                or parts[0] in (STAGING, MANIFEST):
+        if not is_site_path(site_path):
             raise GardenError(f"refusing to write outside the output folder: '{site_path}'")
-        return self.staging.joinpath(*parts)
+        return self.staging.joinpath(*site_path.split("/"))
 
     def write(self, site_path: str, data: bytes) -> bool:
         """Stage `data` for `site_path` unless the current file already has these bytes."""
@@ -130,10 +139,13 @@ class Output:
     def commit(self) -> list[str]:
         """Move staged files into place, remove what the previous build wrote and this one did not."""
         moved: list[str] = []
+        self._refuse_links(self.staging, "")
         self._move(self.staging, "", moved)
         gone = sorted(set(self.old) - set(self.new))
         for rel in gone:
             path = self.out / rel
+            if self._through_link(rel):
+                continue  # a link in the output folder: what it leads to is not ours to delete
             if path.is_file() or path.is_symlink():
                 path.unlink()
             parent = path.parent
@@ -142,9 +154,29 @@ class Output:
                 parent = parent.parent
         shutil.rmtree(self.staging, ignore_errors=True)
         tmp = self.out / (MANIFEST + ".tmp")
+        tmp.unlink(missing_ok=True)  # never write through a link left in its place
         tmp.write_text(json.dumps({"generator": "garden", "files": dict(sorted(self.new.items()))}, indent=0))
         os.replace(tmp, self.out / MANIFEST)
         return sorted(moved) + gone
+
+    def _refuse_links(self, staged: Path, rel: str) -> None:
+        """Before anything moves: a link where the site puts a folder would have its files
+        written wherever it leads, so the build stops and the previous site stays whole."""
+        for entry in os.scandir(staged):
+            if not entry.is_dir():
+                continue
+            name = f"{rel}/{entry.name}" if rel else entry.name
+            final = self.out / name
+            if final.is_symlink():
+                raise GardenError(f"'{name}' in the output folder is a link garden did not write; "
+                                  "refusing to write through it", str(final), hint="remove the link")
+            if final.is_dir():
+                self._refuse_links(Path(entry.path), name)
+
+    def _through_link(self, rel: str) -> bool:
+        """Whether a folder on the way to `rel` in the output folder is a link."""
+        parts = rel.split("/")[:-1]
+        return any((self.out.joinpath(*parts[:i])).is_symlink() for i in range(1, len(parts) + 1))
 
     def _move(self, staged: Path, rel: str, moved: list[str]) -> None:
         """Move the staged tree into the output folder: a folder the site did not have moves

@@ -91,7 +91,10 @@ def make_garden(tmp_path):
 
 
 def run_garden(*args, cwd: Path | None = None, env=None) -> subprocess.CompletedProcess:
-    """The real command line, as a user runs it."""
+    """The real command line, as a user runs it, with the garden package of this checkout
+    (from another folder, `python -m garden` would import whichever copy is installed)."""
+    env = dict(os.environ if env is None else env)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p)
     return subprocess.run([sys.executable, "-m", "garden", *map(str, args)], cwd=cwd, env=env,
                           capture_output=True, text=True, timeout=300)
 

@@ -1,10 +1,15 @@
 """`garden build` end to end, in process: what a visitor of the built site sees."""
 from __future__ import annotations
 
+import io
+
 import pytest
 
-from conftest import broken_references
+from conftest import broken_references, write_files
+from garden.build import build
+from garden.config import load_config
 from garden.diagnostics import GardenError
+from garden.progress import Progress
 
 PUB = "---\ndg-publish: true\n---\n"
 
@@ -19,7 +24,8 @@ def pub(body: str = "", **meta) -> str:
 PRIVATE_GARDEN = {
     "Public.md": pub("See [[Secret Plans]] and [[Open Note]].\n\n![[hidden.png]]\n"),
     "Open Note.md": "---\npublish: true\n---\nAlso public. ![[shared.png]]\n",
-    "Secret Plans.md": "---\ntitle: TOP-SECRET-TITLE\n---\nSECRET-BODY links to [[Public]] #secret-tag\n\n![[hidden.png]]",
+    "Secret Plans.md": "---\ntitle: TOP-SECRET-TITLE\n---\nSECRET-BODY links to [[Public]] #secret-tag\n\n![[hidden.png]]"
+                       " ![[only-private.png]]",
     "Opted Out.md": "---\ndg-publish: false\n---\nOPTED-OUT-BODY",
     "Draft.md": "---\ndraft: true\n---\nDRAFT-BODY",
     "Loose.md": "No frontmatter at all. LOOSE-BODY",
@@ -47,8 +53,9 @@ def test_an_unpublished_note_appears_nowhere(make_garden):
     broken = body.select_one(".broken-link")
     assert broken.get_text() == "Secret Plans" and broken.name == "span"
     assert [a.get_text() for a in body.select("a.internal")] == ["Open Note"]
-    # no backlink from the private note, and its own attachment is not copied
+    # no backlink from the private note, and the attachment only it uses is not copied
     assert site.page("public/").select(".backlinks a") == []
+    assert "only-private.png" not in site.files() and "hidden.png" in site.files()
     assert any("Secret Plans" in w and "not published" in w for w in site.warnings)
 
 
@@ -58,8 +65,9 @@ def test_publish_all_respects_opt_outs(make_garden):
     assert sorted(pages) == ["loose/index.html", "open-note/index.html", "public/index.html",
                              "secret-plans/index.html"]
     assert "OPTED-OUT-BODY" not in site.all_text() and "DRAFT-BODY" not in site.all_text()
-    # the previously private note now links back
+    # the previously private note now links back, and its picture is copied
     assert [a.get_text() for a in site.page("public/").select(".backlinks a")] == ["TOP-SECRET-TITLE"]
+    assert "only-private.png" in site.files()
 
 
 def test_nothing_to_publish_says_how_to_fix_it(make_garden):
@@ -91,11 +99,14 @@ def test_permalinks_paths_and_slugs(make_garden):
     ({"Start.md": pub("HOME-B", tags="[gardenEntry]"), "Other.md": pub("o")}, "HOME-B"),
     ({"index.md": pub("HOME-C"), "Other.md": pub("o")}, "HOME-C"),
     ({"Home.md": pub("HOME-D"), "Other.md": pub("o")}, "HOME-D"),
+    ({"Start.md": pub("HOME-E #gardenEntry\n\n#gardenentry"), "Other.md": pub("o")}, "HOME-E"),
 ])
 def test_home_page(make_garden, files, home_text):
     site = make_garden(files)
     assert home_text in site.body("").get_text()
-    assert "gardenEntry" not in site.text("index.html")
+    # gardenEntry marks the home page: a flag for garden, shown nowhere, with no tag page
+    assert "gardenentry" not in site.all_text().lower()
+    assert broken_references(site.out) == []
 
 
 def test_generated_home_lists_every_page(make_garden):
@@ -230,3 +241,20 @@ def test_no_asset_from_another_site(make_garden):
         if f.endswith((".html", ".css", ".js")):
             text = site.text(f)
             assert "cdn" not in text.lower() and "googleapis" not in text
+
+
+# --- the terminal ----------------------------------------------------------------------------------------
+
+def test_a_progress_bar_while_notes_are_read_and_pages_written(make_garden):
+    site = make_garden(LINKS)  # a vault on disk to build again, with a terminal this time
+    vault = site.out.parent / "garden1"
+    screen = io.StringIO()
+    build(load_config(vault, out=site.out.parent / "shown"), use_cache=False,
+          progress=Progress(enabled=True, stream=screen))
+    drawn = screen.getvalue()
+    assert "\rreading notes    [" in drawn and "] 3/3" in drawn
+    assert "\rwriting pages    [" in drawn and drawn.endswith("\r\033[K")  # the bar clears for the summary
+    write_files(vault, {"more.md": PUB + "x"})
+    quiet = io.StringIO()  # not a terminal (a pipe, a CI log): no bar at all
+    build(load_config(vault, out=site.out.parent / "piped"), use_cache=False, progress=Progress(stream=quiet))
+    assert quiet.getvalue() == ""

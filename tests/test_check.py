@@ -41,7 +41,7 @@ def test_text_report_names_every_finding_with_path_and_line(tmp_path):
         "vault/Linked.md:8: warning: broken embed: [[Nowhere]] matches no file in the vault",
         "vault/Cyclic.md:6: warning: embed of [[Cyclic]] contains itself (Cyclic.md → Cyclic.md)",
         "vault/Lonely.md: notice: orphan note: no other page links to it",
-        "vault/Dup2.md: error: permalink '/same/' is also claimed by Dup.md",
+        "vault/Dup2.md:3: error: permalink '/same/' is also claimed by Dup.md",
         "vault/Broken.md:3: error: invalid YAML frontmatter",
         "vault/Doubled.md:4: warning: duplicate frontmatter key 'title'",
     ]
@@ -69,7 +69,7 @@ def test_json_report_for_ci(tmp_path):
         ("Linked.md", 8, "warning", "broken-embed"),
         ("Cyclic.md", 6, "warning", "embed-cycle"),
         ("Lonely.md", 0, "notice", "orphan"),
-        ("Dup2.md", 0, "error", "duplicate-permalink"),
+        ("Dup2.md", 3, "error", "duplicate-permalink"),
         ("Broken.md", 3, "error", "frontmatter"),
         ("Doubled.md", 4, "warning", "frontmatter"),
     }

@@ -49,6 +49,15 @@ def test_warnings_exit_zero_unless_strict(tmp_path):
     assert r.returncode == 1
 
 
+def test_the_summary_counts_the_problems_printed(tmp_path):
+    write_files(tmp_path, {"a.md": "---\ndg-publish: true\n---\n[[nowhere]] and [[nowhere]] again\n[[gone]]"})
+    r = run_garden("build", ".", "--out", "o", cwd=tmp_path)
+    shown = [line for line in r.stderr.splitlines() if ": warning: " in line]
+    assert shown == ["a.md:4: warning: broken link: [[nowhere]] matches no file in the vault",
+                     "a.md:5: warning: broken link: [[gone]] matches no file in the vault"]
+    assert ", 2 warnings, 0 errors in " in r.stderr
+
+
 def test_a_broken_note_is_reported_and_the_rest_builds(tmp_path):
     write_files(tmp_path / "v", {**GOOD, "bad.md": "---\ndg-publish: true\ntags: [oops\n---\nbody"})
     r = run_garden("build", tmp_path / "v", "--out", tmp_path / "out")
@@ -67,7 +76,7 @@ def test_duplicate_and_unsafe_permalinks_are_errors(tmp_path):
     })
     r = run_garden("build", tmp_path / "v", "--out", tmp_path / "out")
     assert r.returncode == 1
-    assert "two.md: error: permalink '/same/' is also claimed by one.md" in r.stderr
+    assert "two.md:3: error: permalink '/same/' is also claimed by one.md" in r.stderr
     assert "evil.md:3: error: unsafe permalink '../../escape'" in r.stderr
     assert "ONE" in (tmp_path / "out" / "same" / "index.html").read_text()
     assert not (tmp_path / "escape").exists()

@@ -126,7 +126,7 @@ def test_names_differing_only_by_case_are_a_duplicate_permalink(make_garden, tmp
     if (probe / "a").exists():
         pytest.skip("case-insensitive file system")
     site = make_garden({"Note.md": PUB + "upper", "note.md": PUB + "lower", "x.md": PUB + "[[note]] [[Note]]"})
-    assert site.errors == ["note.md: error: permalink '/note/' is also claimed by Note.md; this note is skipped "
+    assert site.errors == ["note.md:1: error: permalink '/note/' is also claimed by Note.md; this note is skipped "
                            "(give one of them another permalink)"]
     assert "upper" in site.text("note/index.html")
 
@@ -169,14 +169,25 @@ def test_reserved_and_duplicate_permalinks_name_both_files(make_garden):
                         "two.md": "---\ndg-publish: true\npermalink: same\n---\nTWO",
                         "slug.md": "---\ndg-publish: true\n---\nSLUG",
                         "steal.md": "---\ndg-publish: true\npermalink: /slug/\n---\nSTEAL",
-                        "static.md": "---\ndg-publish: true\npermalink: /static/style.css\n---\nSTATIC"})
+                        "static.md": "---\ndg-publish: true\npermalink: /static/style.css\n---\nSTATIC",
+                        "moved.md": "---\ndg-publish: true\ntitle: Moved\ndg-path: Same.md\n---\nMOVED",
+                        "far.md": "---\ndg-publish: true\ndg-path: ../../far.md\n---\nFAR",
+                        "home1.md": '---\n{"dg-publish": true, "dg-home": true}\n---\nHOME',
+                        "home2.md": "---\ndg-publish: true\ndg-home: true\n---\nSECOND HOME"})
+    # Each at the line of the frontmatter key that placed the note, or line 1 for its file name.
     assert sorted(site.errors) == [
-        "slug.md: error: permalink '/slug/' is also claimed by steal.md; this note is skipped "
+        "moved.md:4: error: permalink '/same/' is also claimed by one.md; this note is skipped "
         "(give one of them another permalink)",
-        "static.md: error: permalink '/static/style.css/' is reserved for the site's own pages; this note is "
-        "skipped (give one of them another permalink)",
-        "two.md: error: permalink '/same/' is also claimed by one.md; this note is skipped "
+        "slug.md:1: error: permalink '/slug/' is also claimed by steal.md; this note is skipped "
         "(give one of them another permalink)",
+        "static.md:3: error: permalink '/static/style.css/' is reserved for the site's own pages; this note is "
+        "skipped (give it another permalink)",
+        "two.md:3: error: permalink '/same/' is also claimed by one.md; this note is skipped "
+        "(give one of them another permalink)",
+    ]
+    assert sorted(site.warnings) == [
+        "far.md:3: warning: dg-path '../../far.md' leaves the vault; the note stays at far.md",
+        "home2.md:3: warning: several notes are marked dg-home; using home1.md",
     ]
     assert "STEAL" in site.text("slug/index.html") and "ONE" in site.text("same/index.html")
 
@@ -188,8 +199,9 @@ def test_markup_in_titles_tags_aliases_and_descriptions_is_escaped_everywhere(ma
     meta = {"dg-publish": True, "title": "T " + MARKUP, "description": "D " + MARKUP, "tags": ["t" + MARKUP],
             "aliases": ["A " + MARKUP], "dg-content-classes": MARKUP}
     site = make_garden({"evil.md": "---\n" + json.dumps(meta) + "\n---\nbody [[evil|L " + MARKUP + "]]\n",
-                        "index.md": PUB + "[[evil]] ![[evil]]\n"})
+                        "index.md": PUB + "[[evil]] ![[evil]]\n"}, base_url="https://user.example/")
     assert site.errors == []
+    assert {"feed.xml", "rss.xml", "sitemap.xml"} <= set(site.files())
     checked = 0
     for rel in site.files():
         data = (site.out / rel).read_bytes()
@@ -203,6 +215,11 @@ def test_markup_in_titles_tags_aliases_and_descriptions_is_escaped_everywhere(ma
             root = ET.fromstring(data)
             assert not any(el.tag.endswith("x-evil") for el in root.iter()), rel
     assert checked >= 4
+    atom = "{http://www.w3.org/2005/Atom}"
+    entry = ET.fromstring((site.out / "feed.xml").read_bytes()).find(atom + "entry")
+    assert entry.find(atom + "title").text == "T " + MARKUP
+    rss_item = ET.fromstring((site.out / "rss.xml").read_bytes()).find("channel/item")
+    assert rss_item.find("title").text == "T " + MARKUP
     page = site.page("evil/")
     assert page.select_one("h1").get_text() == "T " + MARKUP
     assert page.select_one('meta[name="description"]')["content"] == "D " + MARKUP
@@ -340,6 +357,35 @@ def test_output_folder_with_files_garden_did_not_write(tmp_path):
     assert r.returncode == 1 and "refusing to replace it with a file" in r.stderr and "Traceback" not in r.stderr
     assert (tmp_path / "out2" / "404.html" / "mine.txt").read_text() == "keep me"
 
+
+
+def test_a_tampered_manifest_or_a_link_in_the_output_never_reaches_outside_it(tmp_path):
+    """The manifest and the output folder may come from elsewhere (a cloned repository's
+    docs/ folder): what they say never makes garden delete or write a file outside."""
+    write_files(tmp_path / "vault", GOOD)
+    write_files(tmp_path / "elsewhere", {"precious.txt": "mine", "deep/kept.txt": "mine too"})
+    write_files(tmp_path, {"beside.txt": "mine"})
+    out = tmp_path / "out"
+    assert run_garden("build", tmp_path / "vault", "--out", out).returncode == 0
+    manifest = json.loads((out / ".garden-manifest.json").read_text())
+    for rel in ("../beside.txt", str(tmp_path / "elsewhere" / "precious.txt"), "x/../../beside.txt",
+                "linked/kept.txt"):
+        manifest["files"][rel] = "forged"
+    (out / ".garden-manifest.json").write_text(json.dumps(manifest))
+    os.symlink(tmp_path / "elsewhere" / "deep", out / "linked")
+    before = snapshot(tmp_path / "elsewhere")
+    r = run_garden("build", tmp_path / "vault", "--out", out)
+    assert r.returncode == 0, r.stderr
+    assert snapshot(tmp_path / "elsewhere") == before
+    assert (tmp_path / "beside.txt").read_text() == "mine"
+    # A link where the site needs a folder is refused, not written through; nothing moved.
+    (out / "good" / "index.html").unlink()
+    (out / "good").rmdir()
+    os.symlink(tmp_path / "elsewhere", out / "good")
+    r = run_garden("build", tmp_path / "vault", "--out", out)
+    assert r.returncode == 1 and "'good' in the output folder is a link" in r.stderr, r.stderr
+    assert "Traceback" not in r.stderr
+    assert snapshot(tmp_path / "elsewhere") == before
 
 # --- One hostile vault through the real command line ------------------------------------------
 

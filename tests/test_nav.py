@@ -163,6 +163,11 @@ def test_without_base_url_feeds_and_sitemap_are_skipped_with_one_note(make_garde
     notes = [d for d in s.result.report.items if d.code == "no-base-url"]
     assert len(notes) == 1 and notes[0].level == "note" and not s.warnings
     assert s.page("a/").select_one('link[rel="alternate"]') is None
+    assert notes[0].message.startswith("no base_url set, so the feeds")
+    s = make_garden({"A.md": pub("a")}, base_url="/repo/")  # a path places the site, but is no address
+    notes = [d for d in s.result.report.items if d.code == "no-base-url"]
+    assert [d.message.split(", so")[0] for d in notes] == ["base_url '/repo/' is a path, not a full address"]
+    assert not {"feed.xml", "rss.xml", "sitemap.xml"} & set(s.files())
 
 
 def test_every_link_works_under_a_sub_path(site):

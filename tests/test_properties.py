@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from xml.etree import ElementTree
 from pathlib import Path
 
 from conftest import broken_references, html_errors, write_files
@@ -27,6 +28,7 @@ HEADINGS = ["Intro", "Part Two", "Émigré", "Part Two"]  # a repeated heading g
 SECRET = "PRIVATESENTINEL"
 COMMENT = "COMMENTSENTINEL"
 PUBLISH = "---\n{meta}\n---\n"
+BASE_URL = "https://user.example/sub/"
 
 # Per test, not a global profile, so other test files keep their own settings.
 MODEST = settings(deadline=None, max_examples=40,
@@ -97,7 +99,8 @@ def build_site(root: Path, out: Path, use_cache: bool):
 def new_garden(folder: Path, files) -> Path:
     (folder / "content").mkdir(parents=True)
     write_files(folder / "content", files)
-    (folder / "garden.toml").write_text('title = "Generated <garden>"\n')
+    # A full base_url, so the feeds and the sitemap are written (and checked) too.
+    (folder / "garden.toml").write_text(f'title = "Generated <garden>"\nbase_url = "{BASE_URL}"\n')
     return folder
 
 
@@ -125,7 +128,10 @@ def test_every_build_is_whole_well_formed_linked_and_private(files):
                 assert html_errors(data) == [], rel
             elif rel.endswith(".json"):
                 json.loads(data)
-        assert broken_references(out) == []
+            elif rel.endswith(".xml"):
+                ElementTree.fromstring(data)
+        assert {"feed.xml", "rss.xml", "sitemap.xml"} <= set(written)
+        assert broken_references(out, base_path="/sub/") == []
 
 
 MUTATIONS = st.lists(st.tuples(st.sampled_from(["edit", "add", "delete", "flip", "touch", "picture"]),

@@ -13,6 +13,7 @@ from markdown_it.common.utils import escapeHtml
 
 from ..model import Heading
 from ..paths import slugify_segment
+from .tags import HOME_TAG
 
 
 # Ids the page around a note already uses (the theme's templates and scripts, footnotes,
@@ -42,7 +43,8 @@ def inline_text(inline) -> str:
         elif child.type == "wikilink":
             parts.append(child.meta["link"].text)
         elif child.type == "hashtag":
-            parts.append("#" + child.content)
+            if child.content.lower() != HOME_TAG:
+                parts.append("#" + child.content)
         elif child.type in ("math_inline", "math_inline_double"):
             parts.append(child.content)
     return "".join(parts).strip()

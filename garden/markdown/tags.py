@@ -15,6 +15,9 @@ from markdown_it.common.utils import escapeHtml
 from ..model import Link
 from .slots import close_slot, line_of, open_slot, register
 
+# The Digital Garden plugin's mark of the home page: a flag for garden, not a topic, so an
+# inline #gardenEntry is read (see resolve) but never shown.
+HOME_TAG = "gardenentry"
 TAG_RE = re.compile(r"#([\w/-]*[^\W\d][\w/-]*)", re.UNICODE)
 _BEFORE = set(" \t\n([{\"'")
 
@@ -47,6 +50,8 @@ def _rule(state, silent: bool) -> bool:
 
 def _render(self, tokens, idx, options, env) -> str:
     token = tokens[idx]
+    if token.content.lower() == HOME_TAG:
+        return ""
     n = register(env, Link("tag", token.content, "", "#" + token.content, token.meta["line"]))
     return open_slot(n) + escapeHtml("#" + token.content) + close_slot(n)
 

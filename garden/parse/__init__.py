@@ -21,6 +21,8 @@ from ..model import Link, Note
 from ..paths import UnsafePermalink, normalize_permalink
 from .frontmatter import split
 
+# Frontmatter keys that decide where a note goes; resolve reports their problems at their line.
+PLACEMENT_KEYS = ("permalink", "dg-permalink", "dg-path", "dgPath", "dg-home", "dgHome")
 _TRUE = {"true", "yes", "on", "1"}
 _FALSE = {"false", "no", "off", "0"}
 
@@ -74,6 +76,7 @@ def parse_note(source: Source, cfg: Config) -> Note:
         return Note(source.rel, source.digest, source.mtime, {}, False)
 
     note = Note(source.rel, source.digest, source.mtime, meta, True, diagnostics=diagnostics)
+    note.lines = {key: _meta_line(source.text, key) for key in PLACEMENT_KEYS if key in meta}
     raw_permalink = meta.get("permalink", meta.get("dg-permalink"))
     if raw_permalink is not None:
         try:

@@ -28,7 +28,9 @@ def feeds_enabled(cfg: Config) -> bool:
 
 
 def no_base_url(cfg: Config, what: str) -> Diagnostic:
-    return Diagnostic(cfg.source or str(cfg.vault), 0, NOTE, f"no base_url set, so {what} not written",
+    """A base_url that is only a path ("/repo/") places the site but cannot make full addresses."""
+    given = f"base_url '{cfg.base_url}' is a path, not a full address" if cfg.base_url else "no base_url set"
+    return Diagnostic(cfg.source or str(cfg.vault), 0, NOTE, f"{given}, so {what} not written",
                       hint="set base_url = \"https://…/\" in garden.toml or pass --base-url", code="no-base-url")
 
 

@@ -21,12 +21,12 @@ from ..config import Config, note_settings
 from ..dates import Dates, git_history, note_dates
 from ..diagnostics import Report, did_you_mean
 from ..markdown.headings import heading_slug
+from ..markdown.tags import HOME_TAG
 from ..model import Link, Note
 from ..paths import names_a_file, path_segment, slugify_file, slugify_path
 from .embeds import embed_cycles
 from .links import LinkIndex
 
-HOME_TAG = "gardenentry"
 RESERVED = ("static/", "search/", "404.html")  # tags/ pages may take an intro note, see `listing_of`
 
 
@@ -129,7 +129,9 @@ def resolve(notes: list[Note], attachments: list[str], cfg: Config, report: Repo
     candidates = sorted((rank, n.rel) for n in published if (rank := _is_home(n)))
     home_rel = candidates[0][1] if candidates else None
     if len([c for c in candidates if c[0] == 1]) > 1:
-        report.warning(candidates[1][1], 0, f"several notes are marked dg-home; using {home_rel}", code="home")
+        other = next(n for n in published if n.rel == candidates[1][1])
+        report.warning(other.rel, other.line_of("dg-home", "dgHome"),
+                       f"several notes are marked dg-home; using {home_rel}", code="home")
 
     # Where each note is written; two notes may not claim one path. The home page comes
     # first, then notes with a permalink of their own: one written out wins over a slug.
@@ -143,16 +145,18 @@ def resolve(notes: list[Note], attachments: list[str], cfg: Config, report: Repo
             path = note.permalink
         else:
             path = slugify_path(tree)
-        problem, code = "", "reserved-permalink"
+        problem, code, hint = "", "reserved-permalink", "give it another permalink"
         if path in claimed:
             problem, code = f"permalink '/{path}' is also claimed by {claimed[path]}", "duplicate-permalink"
+            hint = "give one of them another permalink"
         elif path == "" and note.rel != home_rel:
             problem = f"permalink '/' is the home page, which is {home_rel or 'generated'}"
         elif any(path == r or path.startswith(r) for r in RESERVED):
             problem = f"permalink '/{path}' is reserved for the site's own pages"
         if problem:
-            report.error(note.rel, 0, problem + "; this note is skipped",
-                         hint="give one of them another permalink", code=code)
+            line = note.line_of("permalink", "dg-permalink") if note.permalink is not None \
+                else note.line_of("dg-path", "dgPath")
+            report.error(note.rel, line, problem + "; this note is skipped", hint=hint, code=code)
             continue
         claimed[path] = note.rel
         pages.append(Page(note, path, tree, settings=note_settings(note.meta, cfg.display)))
@@ -298,7 +302,8 @@ def _tree_path(note: Note, report: Report) -> str:
         tree = posixpath.normpath(override.strip().strip("/"))
         if not tree.startswith(".."):
             return tree if tree.lower().endswith(".md") else tree + ".md"
-        report.warning(note.rel, 0, f"dg-path '{override}' leaves the vault; the note stays at {note.rel}",
+        report.warning(note.rel, note.line_of("dg-path", "dgPath"),
+                       f"dg-path '{override}' leaves the vault; the note stays at {note.rel}",
                        code="unsafe-permalink")
     return note.rel
 
