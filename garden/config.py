@@ -345,7 +345,28 @@ def note_display(meta: dict, defaults: Display) -> dict[str, bool]:
 
 
 def note_settings(meta: dict, defaults: Display) -> dict:
-    """Everything a note says about how it is shown: display switches, navigation flags and values."""
+    """Everything a note says about how it is shown: display switches, navigation flags and values.
+
+    Most notes say nothing of it: notes saying the same share one dict (read-only), worked
+    out once per build instead of once per note."""
+    said = [(k, type(v), v) for k, v in meta.items() if k in _SETTING_KEYS]  # True == 1, but not here
+    try:
+        key = (id(defaults), tuple(said))
+        hash(key)
+    except TypeError:  # a list or a table among them
+        return _note_settings(meta, defaults)
+    found = _SETTINGS_MEMO.get(key)
+    if found is None or found[0] is not defaults:
+        if len(_SETTINGS_MEMO) > 4096:
+            _SETTINGS_MEMO.clear()
+        found = _SETTINGS_MEMO[key] = (defaults, _note_settings(meta, defaults))
+    return found[1]
+
+
+_SETTINGS_MEMO: dict = {}
+
+
+def _note_settings(meta: dict, defaults: Display) -> dict:
     settings: dict = note_display(meta, defaults)
     for name, (kebab, camel) in NOTE_FLAGS.items():
         value = _bool(meta.get(kebab, meta.get(camel)))
@@ -362,6 +383,10 @@ def note_settings(meta: dict, defaults: Display) -> dict:
                             if isinstance(v, (str, int, float)) and not isinstance(v, bool)} \
         if isinstance(tags, dict) else {}
     return settings
+
+
+_SETTING_KEYS = frozenset(k for pair in (*DISPLAY_SETTINGS.values(), *NOTE_FLAGS.values()) for k in pair) | {
+    "dg-note-icon", "noteIcon", "dg-content-classes", "dgContentClasses", "dg-metatags", "dgMetaTags"}
 
 
 def fingerprint(cfg: Config) -> str:

@@ -92,8 +92,12 @@ def page_key(garden: Garden, page: Page, common: str) -> str:
     """
     note = page.note
     h = hashlib.blake2b(digest_size=16)
+    shown = garden.memo.setdefault("settings", {})  # notes saying the same share one settings dict
+    said = shown.get(id(page.settings))
+    if said is None:
+        said = shown[id(page.settings)] = repr(sorted(page.settings.items()))
     h.update(f"{common}\0{garden.home is None}\0{GRAPH_PAGE in garden.by_path}\0{page.path}\0{page.tree}\0"
-             f"{page.dates}\0{sorted(page.settings.items())}\0".encode())
+             f"{page.dates}\0{said}\0".encode())
     todo, seen = [note], set()
     while todo:  # the note, then what it embeds (without recursion: embed chains can be long)
         current = todo.pop()
