@@ -168,6 +168,40 @@ def test_global_graph_draws_nodes_and_a_click_opens_the_note(browser, url):
         assert page.problems == []
 
 
+def test_graph_pans_zooms_and_moves_a_node_by_pointer(browser, url):
+    with open_page(browser) as page:
+        page.goto(url + "graph/")
+        graph = _graph(page)
+        box = page.locator("[data-graph] canvas").bounding_box()
+        view = "g => ({...g.gardenGraph.view})"
+        before = graph.evaluate(view)
+        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        page.mouse.wheel(0, -300)  # scroll up: zoom in
+        page.wait_for_function("k => document.querySelector('[data-graph]').gardenGraph.view.k > k", arg=before["k"])
+        # drag the background: the graph follows the pointer
+        start = graph.evaluate("""g => { const G = g.gardenGraph, r = g.querySelector('canvas').getBoundingClientRect();
+            for (let y = 5; y < r.height; y += 10) for (let x = 5; x < r.width; x += 10)
+              if (!G.nodeAt(x, y)) return {x, y}; }""")
+        at = graph.evaluate(view)
+        page.mouse.move(box["x"] + start["x"], box["y"] + start["y"])
+        page.mouse.down()
+        page.mouse.move(box["x"] + start["x"] + 40, box["y"] + start["y"] + 25, steps=5)
+        page.mouse.up()
+        moved = graph.evaluate(view)
+        assert (round(moved["x"] - at["x"]), round(moved["y"] - at["y"])) == (40, 25)
+        # drag a node: it moves, and letting go does not open its note
+        pos = graph.evaluate("g => g.gardenGraph.screenPosition('compost/')")
+        page.mouse.move(box["x"] + pos["x"], box["y"] + pos["y"])
+        page.mouse.down()
+        page.mouse.move(box["x"] + pos["x"] + 60, box["y"] + pos["y"] + 30, steps=5)
+        dragged = graph.evaluate("g => g.gardenGraph.screenPosition('compost/')")
+        page.mouse.up()
+        assert abs(dragged["x"] - pos["x"] - 60) < 3 and abs(dragged["y"] - pos["y"] - 30) < 3
+        page.wait_for_timeout(300)
+        assert page.url == url + "graph/"
+        assert page.problems == []
+
+
 def test_local_graph_shows_neighbours_to_the_chosen_depth(browser, url):
     with open_page(browser) as page:
         page.goto(url + "bees/swarming/")
