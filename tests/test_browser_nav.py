@@ -306,6 +306,39 @@ def test_no_serious_accessibility_violations(browser, site, scheme):
         assert [p for p in page.problems if "status of 404" not in p] == []
 
 
+RICH = {
+    "Rich.md": "---\ndg-publish: true\n---\n# Rich\n\n"
+               "```ts {2}\n// a comment\nconst answer = x instanceof Y && !done; // marked line\n"
+               "function f(a: number): string { return `${a}`; }\n"
+               "const long = '" + "a very long line that has to scroll sideways " * 6 + "';\n```\n\n"
+               + "".join(f"> [!{kind}] A {kind} callout\n> With text.\n\n" for kind in (
+                   "note", "abstract", "info", "todo", "tip", "success", "question", "warning",
+                   "failure", "danger", "bug", "example", "quote"))
+               + "- [ ] to do\n- [x] done\n- [-] dropped\n- [>] moved\n\n"
+               "A claim.[^1]\n\n[^1]: Its source.\n\n"
+               "$$\n" + " + ".join(f"x_{{{i}}}^{{2}}" for i in range(60)) + "\n$$\n\n"
+               "![[paper.pdf]]\n\n"
+               "```mermaid\ngraph LR\n  A[Seed] --\"grows into\"--> B[Tree]\n```\n",
+    "paper.pdf": b"%PDF-1.4\n",
+}
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_notes_full_of_markdown_have_no_serious_accessibility_violations(browser, tmp_path, scheme):
+    """Code, every callout, tasks, footnotes, wide math, a PDF and a diagram: what real gardens hold."""
+    from garden.build import build
+    from garden.config import load_config
+
+    write_files(tmp_path / "vault", RICH)
+    build(load_config(tmp_path / "vault", out=tmp_path / "site"), use_cache=False)
+    with serve_site(tmp_path / "site", "/sub/path/") as url, open_page(browser, color_scheme=scheme) as page:
+        page.goto(url + "rich/")
+        page.wait_for_function("() => document.querySelector('pre.mermaid svg .edgeLabel')")
+        page.locator(".code-block").first.hover()  # the copy button at its most visible
+        assert axe_violations(page) == []
+        assert [p for p in page.problems if "chrome-extension://" not in p] == []  # the browser's own PDF viewer
+
+
 def test_the_404_page_works_at_any_depth(browser, site):
     """Served for any missing address, it finds its styles and links through the base path
     of base_url (https://example.org/sub/path/)."""
