@@ -168,6 +168,40 @@ def test_global_graph_draws_nodes_and_a_click_opens_the_note(browser, url):
         assert page.problems == []
 
 
+def test_graph_pans_zooms_and_moves_a_node_by_pointer(browser, url):
+    with open_page(browser) as page:
+        page.goto(url + "graph/")
+        graph = _graph(page)
+        box = page.locator("[data-graph] canvas").bounding_box()
+        view = "g => ({...g.gardenGraph.view})"
+        before = graph.evaluate(view)
+        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        page.mouse.wheel(0, -300)  # scroll up: zoom in
+        page.wait_for_function("k => document.querySelector('[data-graph]').gardenGraph.view.k > k", arg=before["k"])
+        # drag the background: the graph follows the pointer
+        start = graph.evaluate("""g => { const G = g.gardenGraph, r = g.querySelector('canvas').getBoundingClientRect();
+            for (let y = 5; y < r.height; y += 10) for (let x = 5; x < r.width; x += 10)
+              if (!G.nodeAt(x, y)) return {x, y}; }""")
+        at = graph.evaluate(view)
+        page.mouse.move(box["x"] + start["x"], box["y"] + start["y"])
+        page.mouse.down()
+        page.mouse.move(box["x"] + start["x"] + 40, box["y"] + start["y"] + 25, steps=5)
+        page.mouse.up()
+        moved = graph.evaluate(view)
+        assert (round(moved["x"] - at["x"]), round(moved["y"] - at["y"])) == (40, 25)
+        # drag a node: it moves, and letting go does not open its note
+        pos = graph.evaluate("g => g.gardenGraph.screenPosition('compost/')")
+        page.mouse.move(box["x"] + pos["x"], box["y"] + pos["y"])
+        page.mouse.down()
+        page.mouse.move(box["x"] + pos["x"] + 60, box["y"] + pos["y"] + 30, steps=5)
+        dragged = graph.evaluate("g => g.gardenGraph.screenPosition('compost/')")
+        page.mouse.up()
+        assert abs(dragged["x"] - pos["x"] - 60) < 3 and abs(dragged["y"] - pos["y"] - 30) < 3
+        page.wait_for_timeout(300)
+        assert page.url == url + "graph/"
+        assert page.problems == []
+
+
 def test_local_graph_shows_neighbours_to_the_chosen_depth(browser, url):
     with open_page(browser) as page:
         page.goto(url + "bees/swarming/")
@@ -270,6 +304,39 @@ def test_no_serious_accessibility_violations(browser, site, scheme):
         found["search"] = axe_violations(page)
         assert {k: v for k, v in found.items() if v} == {}
         assert [p for p in page.problems if "status of 404" not in p] == []
+
+
+RICH = {
+    "Rich.md": "---\ndg-publish: true\n---\n# Rich\n\n"
+               "```ts {2}\n// a comment\nconst answer = x instanceof Y && !done; // marked line\n"
+               "function f(a: number): string { return `${a}`; }\n"
+               "const long = '" + "a very long line that has to scroll sideways " * 6 + "';\n```\n\n"
+               + "".join(f"> [!{kind}] A {kind} callout\n> With text.\n\n" for kind in (
+                   "note", "abstract", "info", "todo", "tip", "success", "question", "warning",
+                   "failure", "danger", "bug", "example", "quote"))
+               + "- [ ] to do\n- [x] done\n- [-] dropped\n- [>] moved\n\n"
+               "A claim.[^1]\n\n[^1]: Its source.\n\n"
+               "$$\n" + " + ".join(f"x_{{{i}}}^{{2}}" for i in range(60)) + "\n$$\n\n"
+               "![[paper.pdf]]\n\n"
+               "```mermaid\ngraph LR\n  A[Seed] --\"grows into\"--> B[Tree]\n```\n",
+    "paper.pdf": b"%PDF-1.4\n",
+}
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_notes_full_of_markdown_have_no_serious_accessibility_violations(browser, tmp_path, scheme):
+    """Code, every callout, tasks, footnotes, wide math, a PDF and a diagram: what real gardens hold."""
+    from garden.build import build
+    from garden.config import load_config
+
+    write_files(tmp_path / "vault", RICH)
+    build(load_config(tmp_path / "vault", out=tmp_path / "site"), use_cache=False)
+    with serve_site(tmp_path / "site", "/sub/path/") as url, open_page(browser, color_scheme=scheme) as page:
+        page.goto(url + "rich/")
+        page.wait_for_function("() => document.querySelector('pre.mermaid svg .edgeLabel')")
+        page.locator(".code-block").first.hover()  # the copy button at its most visible
+        assert axe_violations(page) == []
+        assert [p for p in page.problems if "chrome-extension://" not in p] == []  # the browser's own PDF viewer
 
 
 def test_the_404_page_works_at_any_depth(browser, site):

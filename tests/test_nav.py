@@ -264,6 +264,49 @@ def test_site_defaults_come_from_garden_toml_and_a_note_overrides_them(make_gard
     assert a.select_one("[data-explorer]") is None and a.select_one("[data-search-open]") is None
 
 
+# What each display setting shows on a note's page, found by a selector.
+SHOWN_BY = {
+    "backlinks": ".backlinks",
+    "toc": ".toc",
+    "local_graph": ".graph-panel [data-graph]",
+    "graph_depth_control": "[data-graph-depth]",
+    "file_tree": "[data-explorer]",
+    "search": "[data-search-open]",
+    "link_previews": None,  # the page opts out with <meta name="garden-link-previews" content="off">
+    "tags": ".note-tags",
+    "inline_title": "h1.note-title",
+    "home_link": ".nav-links a[href]",
+}
+
+
+def _shows(page, name: str) -> bool:
+    if name == "link_previews":
+        return page.select_one('meta[name="garden-link-previews"]') is None
+    if name == "home_link":
+        return "Home" in [a.get_text() for a in page.select(SHOWN_BY[name])]
+    return page.select_one(SHOWN_BY[name]) is not None
+
+
+@pytest.mark.parametrize("name", list(SHOWN_BY))
+def test_every_display_setting_switches_its_part_of_the_page_in_both_spellings(make_garden, name):
+    from garden.config import DISPLAY_SETTINGS
+
+    kebab, camel = DISPLAY_SETTINGS[name]
+    body = "Text #soil [[Other]]\n\n## One\n\n## Two\n"
+    notes = {"Default.md": pub(body), "Kebab.md": pub(body, **{kebab: "false"}),
+             "Camel.md": '---\n{"dg-publish": true, "%s": false}\n---\n%s' % (camel, body),
+             "Other.md": pub("[[Default]] [[Kebab]] [[Camel]]")}
+    on = make_garden(notes, toml="")
+    assert _shows(on.page("default/"), name)
+    assert not _shows(on.page("kebab/"), name) and not _shows(on.page("camel/"), name)
+    # the site switches it off; a note's true switches it back on
+    notes = {**notes, "Kebab.md": pub(body, **{kebab: "true"}),
+             "Camel.md": '---\n{"dg-publish": true, "%s": true}\n---\n%s' % (camel, body)}
+    off = make_garden(notes, toml=f"[display]\n{name} = false\n")
+    assert not _shows(off.page("default/"), name)
+    assert _shows(off.page("kebab/"), name) and _shows(off.page("camel/"), name)
+
+
 def test_metatags_classes_icon_and_passed_frontmatter_are_escaped(make_garden):
     s = make_garden({"A.md": '---\n{"dg-publish": true, "dg-content-classes": "wide", "dg-pass-frontmatter": true,'
                              ' "dg-metatags": {"description": "a \\"quoted\\" <b>", "og:image": "cover.png"},'

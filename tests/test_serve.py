@@ -233,6 +233,22 @@ def test_broken_frontmatter_keeps_the_old_page_and_reports_until_fixed(serve):
     assert status["ok"] and status["errors"] == [] and not status["held_back"] and status["build"] != before
 
 
+def test_an_embed_cycle_is_reported_over_the_page_until_fixed(serve):
+    """The cycle's page still builds (the repeat becomes a link), but the save broke what the writer meant."""
+    site = serve(NOTES)
+    before = site.status()["build"]
+    site.write("b.md", NOTES["b.md"].replace("Banana text.", "Banana text. ![[a]]"))
+    site.write("a.md", NOTES["a.md"].replace("First version.", "Embeds ![[b]]."))
+    status = wait_for(lambda: (s := site.status())["warnings"] and s, what="the cycle to be reported")
+    assert status["build"] != before and not status["held_back"] and status["ok"]  # the new pages are live
+    assert sorted(w["where"].rsplit("/", 1)[-1] for w in status["warnings"]) == ["a.md:5", "b.md:5"]
+    assert all("contains itself" in w["message"] for w in status["warnings"])
+
+    site.write("a.md", NOTES["a.md"].replace("First version.", "No embed now."))
+    wait_for(lambda: site.page_has("/a/", "No embed now."), what="the fix to be served")
+    assert site.status()["warnings"] == []
+
+
 def test_errors_the_garden_already_had_do_not_hold_edits_back(serve):
     site = serve({**NOTES, "bad.md": "---\ndg-publish: true\ntitle: [x\n---\nbad\n"})
     assert site.status()["errors"][0]["where"].endswith("bad.md:3")

@@ -87,3 +87,20 @@ def test_a_page_the_rebuild_did_not_change_stays_as_it_is(serve, page):
     site.write("b.md", NOTES["b.md"].replace("Banana text.", "Banana bread."))
     expect(page.locator(".note-body")).to_contain_text("Banana bread.", timeout=TIMEOUT_MS)
     assert page.evaluate("window.stillTheSamePage") is None
+
+
+def test_an_embed_cycle_shows_an_overlay_until_the_fix(serve, page):
+    from playwright.sync_api import expect
+
+    site = serve(NOTES)
+    page.goto(f"http://127.0.0.1:{site.port}/a/")
+    site.write("b.md", NOTES["b.md"].replace("Banana text.", "Banana text. ![[a]]"))
+    site.write("a.md", NOTES["a.md"].replace("First version.", "Embeds ![[b]]."))
+    overlay = page.locator("#garden-live-overlay")
+    expect(overlay).to_contain_text("a.md:5", timeout=TIMEOUT_MS)
+    expect(overlay).to_contain_text("contains itself")
+    expect(page.locator(".note-body")).to_contain_text("Embeds")  # the new page is shown beneath
+
+    site.write("a.md", NOTES["a.md"].replace("First version.", "No embed now."))
+    expect(page.locator(".note-body")).to_contain_text("No embed now.", timeout=TIMEOUT_MS)
+    expect(overlay).to_have_count(0)

@@ -21,6 +21,12 @@ from pygments.util import ClassNotFound
 
 LIGHT_STYLE = "default"
 DARK_STYLE = "github-dark"
+# The code backgrounds of css/10-core.css, plain and under a marked line (31-code.css):
+# every token colour is darkened (or lightened) until it reads on both (WCAG AA).
+LIGHT_BACKGROUNDS = ("#f3f1ec", "#f5ecc2")
+DARK_BACKGROUNDS = ("#1f2228", "#353424")
+MIN_CONTRAST = 4.6  # AA asks 4.5:1; a little more, for rounding
+_COLOR = re.compile(r"(?<![-\w])color:\s*(#[0-9a-fA-F]{6}|#[0-9a-fA-F]{3})\b")
 _PLAIN = {"", "text", "txt", "plain", "plaintext", "none", "nohighlight"}
 _TITLE = re.compile(r"""title=(?:"([^"]*)"|'([^']*)'|(\S+))""")
 _LINES = re.compile(r"\{([\d,\s-]+)\}")
@@ -80,7 +86,8 @@ def code_block(code: str, lang: str, title: str = "", lines: tuple[int, ...] = (
                 + (f'<span class="code-lang">{escapeHtml(label)}</span>' if label else "")
                 + "</div>")
     language = f' class="language-{escapeHtml(lang)}"' if lang else ""
-    return (f'<div class="code-block"{attrs}>{head}<pre class="highlight"><code{language}>'
+    # tabindex: a long line scrolls the block sideways, which keyboard users can do only once it takes focus
+    return (f'<div class="code-block"{attrs}>{head}<pre class="highlight" tabindex="0"><code{language}>'
             f"{highlight_code(code, lang, lines)}</code></pre></div>\n")
 
 
@@ -94,6 +101,33 @@ def _code_block(self, tokens, idx, options, env) -> str:
     return code_block(tokens[idx].content, "")
 
 
+def _rgb(color: str) -> tuple[int, ...]:
+    h = color.lstrip("#")
+    h = "".join(c * 2 for c in h) if len(h) == 3 else h
+    return tuple(int(h[i:i + 2], 16) for i in (0, 2, 4))
+
+
+def contrast(a: str, b: str) -> float:
+    """The WCAG contrast ratio of two #rrggbb colours."""
+    def luminance(color: str) -> float:
+        r, g, b = (v / 255 for v in _rgb(color))
+        lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in (r, g, b)]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+    hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def readable(color: str, backgrounds: tuple[str, ...], towards: str) -> str:
+    """`color`, mixed step by step with `towards` (black or white) until it reads on every background."""
+    rgb, target = _rgb(color), _rgb(towards)
+    for step in range(21):
+        t = step / 20
+        mixed = "#" + "".join(f"{round(c + (d - c) * t):02x}" for c, d in zip(rgb, target))
+        if all(contrast(mixed, bg) >= MIN_CONTRAST for bg in backgrounds):
+            return mixed
+    return towards
+
+
 def pygments_css() -> str:
     """The token colours for css/32-pygments.css: light by default, dark by system setting or the toggle."""
     def rules(style: str, scope: str) -> str:
@@ -101,7 +135,10 @@ def pygments_css() -> str:
         keep = [line for line in css.splitlines()
                 if line.startswith(scope) and not re.match(re.escape(scope) + r"\s*\{", line)
                 and " .hll " not in line + " " and not line.startswith(scope + " .hll")]
-        return "\n".join(keep)
+        light = style == LIGHT_STYLE
+        backgrounds, towards = (LIGHT_BACKGROUNDS, "#000000") if light else (DARK_BACKGROUNDS, "#ffffff")
+        return "\n".join(_COLOR.sub(lambda m: "color: " + readable(m.group(1), backgrounds, towards), line)
+                         for line in keep)
 
     dark_system = ':root:not([data-theme="light"]) .highlight'
     return (f"/* Code colours from Pygments ({LIGHT_STYLE} / {DARK_STYLE}); "

@@ -130,7 +130,8 @@ def _inline_display(self, tokens, idx, options, env) -> str:
 
 
 def _block(self, tokens, idx, options, env) -> str:
-    return f'<div class="math math-display">{_render(tokens[idx], env, True)}</div>\n'
+    # tabindex: a wide formula scrolls sideways, which keyboard users can do only once it takes focus
+    return f'<div class="math math-display" tabindex="0">{_render(tokens[idx], env, True)}</div>\n'
 
 
 def math_plugin(md: MarkdownIt) -> None:

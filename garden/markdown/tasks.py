@@ -41,11 +41,19 @@ def _core(state) -> None:
             parent.attrJoin("class", "contains-task-list")
 
 
+# What each status means, as Obsidian's themes name them: the checkbox's accessible name,
+# since a screen reader cannot tell "cancelled" from "done" by the checked state alone.
+STATUS_NAMES = {" ": "to do", "x": "done", "X": "done", "/": "in progress", "-": "cancelled",
+                ">": "forwarded", "<": "scheduled", "!": "important", "?": "question", "*": "star",
+                "i": "information"}
+
+
 def _render(self, tokens, idx, options, env) -> str:
     status = tokens[idx].meta["status"]
     checked = " checked" if status != " " else ""
+    name = STATUS_NAMES.get(status, f"[{status}]")
     return (f'<input type="checkbox" class="task-list-item-checkbox" disabled{checked} '
-            f'data-task="{escapeHtml(status.strip())}"> ')
+            f'data-task="{escapeHtml(status.strip())}" aria-label="{escapeHtml(name)}"> ')
 
 
 def tasks_plugin(md: MarkdownIt) -> None:

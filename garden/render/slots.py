@@ -109,7 +109,8 @@ class Filler:
             height = size or ' height="600"'
             if link.fragment:  # ![[paper.pdf#page=3]] opens at that page
                 src = escape(self.url(target.path) + "#" + link.fragment)
-            return (f'<object class="pdf-embed" data="{src}" type="application/pdf"{height}>'
+            return (f'<object class="pdf-embed" data="{src}" type="application/pdf"{height} '
+                    f'aria-label="{escape(name)}">'
                     f'<a href="{src}">{escape(name)}</a></object>')
         return f'<a class="internal file" href="{src}">{escape(alt or name)}</a>'
 

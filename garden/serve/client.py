@@ -2,8 +2,8 @@
 
 It listens to the server's events; reloads the page when a new build went live,
 keeping the scroll position; swaps the stylesheets in place when only CSS
-changed; and shows the last rebuild's errors (`path:line: message`) over the
-page until a rebuild has none. All text goes in through textContent: messages
+changed; and shows the last rebuild's errors and overlaid warnings
+(`path:line: message`) over the page until a rebuild has none. All text goes in through textContent: messages
 quote the notes.
 """
 from __future__ import annotations
@@ -60,8 +60,9 @@ SCRIPT = r"""
     return node;
   }
   function showErrors(status) {
-    var key = JSON.stringify(status.errors);
-    if (!status.errors.length || key === dismissed) {
+    var problems = status.errors.concat(status.warnings || []);
+    var key = JSON.stringify(problems);
+    if (!problems.length || key === dismissed) {
       if (overlay) { overlay.remove(); overlay = null; }
       return;
     }
@@ -83,13 +84,15 @@ SCRIPT = r"""
       "color:inherit;border:0;cursor:pointer}");
     var box = el("div", "box");
     box.setAttribute("role", "alert");
-    var n = status.errors.length;
+    var n = status.errors.length, w = problems.length - n;
+    var count = function (k, one) { return k + " " + one + (k === 1 ? "" : "s"); };
     box.appendChild(el("h2", "", status.held_back
-      ? "garden: the last save broke the build (" + n + (n === 1 ? " error" : " errors") +
+      ? "garden: the last save broke the build (" + count(n, "error") +
         "); this is the last version that built."
-      : "garden: " + n + (n === 1 ? " error" : " errors") + " in the garden."));
+      : "garden: " + (n ? count(n, "error") + (w ? " and " : "") : "") + (w ? count(w, "warning") : "") +
+        " in the garden."));
     var list = el("ul");
-    status.errors.forEach(function (error) {
+    problems.forEach(function (error) {
       var item = el("li");
       item.appendChild(el("span", "where", error.where));
       item.appendChild(document.createTextNode(": " + error.message));

@@ -4,7 +4,8 @@ The server pushes the status below to every open page over Server-Sent Events
 (`/__garden__/events`) and answers it as JSON at `/__garden__/status`. Each page
 carries the id of the build it was served from; when the live build differs the
 page reloads, or only swaps its stylesheets when nothing but CSS changed. The
-errors of the last rebuild are shown over the page until a rebuild has none.
+errors of the last rebuild, and the warnings that mean a note is broken, are shown
+over the page until a rebuild has none.
 
 Build ids start with a token of this server process, so a page left open while
 the server restarts reloads too.
@@ -32,6 +33,7 @@ class LiveState:
         self.build, self.previous, self.change = f"{self._token}-0", "", START
         self.pages: list[str] | None = None  # the pages the live build changed, None: any page may have
         self.errors: list[dict] = []
+        self.warnings: list[dict] = []
         self.held_back = False
         self.closed = False
         self._changed = threading.Condition()
@@ -47,17 +49,18 @@ class LiveState:
             self.change = CSS if css_only else RELOAD
             self.pages = None if css_only or written is None else changed_pages(written)
 
-    def publish(self, errors: list[dict], held_back: bool) -> None:
-        """After every rebuild: its errors (none when it went fine), told to every open page."""
+    def publish(self, errors: list[dict], held_back: bool, warnings: list[dict] | None = None) -> None:
+        """After every rebuild: its errors and shown warnings (none when it went fine), told to every open page."""
         with self._changed:
-            self.errors, self.held_back = errors, held_back
+            self.errors, self.held_back, self.warnings = errors, held_back, warnings or []
             self._seq += 1
             self._changed.notify_all()
 
     def status(self) -> dict:
         with self._changed:
             return {"build": self.build, "previous": self.previous, "change": self.change, "pages": self.pages,
-                    "ok": not self.errors, "held_back": self.held_back, "errors": list(self.errors)}
+                    "ok": not self.errors, "held_back": self.held_back, "errors": list(self.errors),
+                    "warnings": list(self.warnings)}
 
     def wait(self, seen: int, timeout: float) -> tuple[str | None, int]:
         """The status as JSON once it differs from the one numbered `seen` (at once for -1),

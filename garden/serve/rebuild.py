@@ -10,6 +10,9 @@ to skip, serve gains for free. This module adds what a long-running session need
   broken frontmatter, say) is held back: the last good site stays live and the
   error is shown over the page and on the terminal until a save fixes it. Errors
   the garden already had when serving began do not hold anything back.
+- warnings that always mean a note is broken (an embed cycle) are shown over the
+  page too, without holding the site back; a link to a note not written yet is
+  ordinary in a garden, so other warnings go to the terminal only.
 - a rebuild that cannot finish at all (bad config, template error, a bug) keeps
   the server up the same way;
 - before the rebuild, a saved note's own page goes live at once (preview.py), and
@@ -33,6 +36,9 @@ from ..progress import Progress
 from ..render.theme import Theme
 from .livereload import LiveState
 from .watcher import Changes, Targets
+
+
+OVERLAID_WARNINGS = {"embed-cycle"}  # codes of warnings shown over the page
 
 
 def _key(d: Diagnostic) -> tuple[str, str]:
@@ -151,7 +157,9 @@ class Rebuilder:
         print_diagnostics(shown, cfg.vault, self.stream)
         held_back = result.written is None
         errors = [_view(relative(d, cfg.vault)) for d in report.sorted() if d.level == "error"]
-        self.state.publish(errors, held_back)
+        overlaid = [_view(relative(d, cfg.vault)) for d in report.sorted()
+                    if d.level == "warning" and d.code in OVERLAID_WARNINGS]
+        self.state.publish(errors, held_back, overlaid)
         n_errors, n_warnings = len(report.errors), len(report.warnings)
         counts = (f"{n_warnings} warning{'s' * (n_warnings != 1)}, "
                   f"{n_errors} error{'s' * (n_errors != 1)}")
@@ -172,7 +180,7 @@ class Rebuilder:
         what = changes.describe(self.cfg.root) + ": " if changes else ""
         self._say(f"{what}the site could not be built; " + ("still serving the last good site" if self.live
                                                             else "it is built at the first save that fixes this"))
-        self.state.publish([_view(shown)], held_back=self.live)
+        self.state.publish([_view(shown)], held_back=self.live, warnings=self.state.warnings)
         return None
 
     def _say(self, text: str) -> None:

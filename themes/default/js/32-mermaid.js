@@ -18,7 +18,9 @@
     if (drawn === isDark) return;
     drawn = isDark;
     blocks.forEach((pre) => { pre.removeAttribute("data-processed"); pre.textContent = pre.dataset.source; });
+    // Mermaid's dark theme puts edge labels on grey (#585858) that its light text does not read on.
     window.mermaid.initialize({ startOnLoad: false, theme: isDark ? "dark" : "default",
+                                themeVariables: isDark ? { edgeLabelBackground: "#2b2f36" } : {},
                                 securityLevel: "strict", fontFamily: getComputedStyle(document.body).fontFamily });
     window.mermaid.run({ nodes: Array.from(blocks) }).catch((error) => console.warn("mermaid:", error));
   }
