@@ -64,13 +64,15 @@ def test_no_mermaid_script_without_a_diagram(browser, served):
 
 
 def test_copy_button_copies_the_code(browser, served):
+    from playwright.sync_api import expect
+
     ctx, page, outside = open_page(browser, served + "code/", permissions=["clipboard-read", "clipboard-write"])
     block = page.locator(".code-block")
     assert block.locator(".code-title").inner_text() == "hello.py"
     assert block.locator(".code-lang").inner_text() == "Python"
     button = block.locator("button.code-copy")
     button.click()
-    assert button.inner_text() == "Copied"
+    expect(button).to_have_text("Copied")  # once the clipboard took it: a promise, not at once
     assert page.evaluate("navigator.clipboard.readText()") == 'print("hello")\nprint("garden")'
     assert outside == []
     ctx.close()
