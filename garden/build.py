@@ -8,6 +8,7 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from . import plural
 from .cache import Bodies, Cache, Index, State, code_version
 from .config import Config, fingerprint
 from .diagnostics import Diagnostic, GardenError, Report
@@ -255,7 +256,9 @@ def _render_one(context, n):
 
 def nothing_published(cfg: Config, count: int) -> str:
     if cfg.publish == "flagged":
-        return (f"no note is marked for publishing ({count} notes read). Add `dg-publish: true` "
+        return (f"no note is marked for publishing ({plural.count(count, 'note')} read). Add `dg-publish: true` "
                 "(or `publish: true`) to the frontmatter of the notes you want on the site, "
                 "or build every note with --publish all")
+    if count == 1:
+        return "no note to publish: the one note is marked dg-publish/publish: false or draft: true"
     return f"no note to publish: all {count} notes are marked dg-publish/publish: false or draft: true"

@@ -18,6 +18,7 @@ from dataclasses import replace
 
 from .cli import add_source_arguments, relative
 from .diagnostics import ERROR, WARNING, Diagnostic, GardenError, Report
+from .plural import count
 
 NOTICE = "notice"  # worth a look, never a failure (not even with --strict)
 
@@ -65,8 +66,9 @@ def run(args) -> int:
     else:
         for d in found:
             sys.stdout.write(d.format() + "\n")
-        sys.stdout.write(f"garden check: {notes} notes read, {pages} to publish: {_count(counts[ERROR], 'error')}, "
-                         f"{_count(counts[WARNING], 'warning')}, {_count(counts[NOTICE], 'notice')}"
+        sys.stdout.write(f"garden check: {count(notes, 'note')} read, {pages} to publish: "
+                         f"{count(counts[ERROR], 'error')}, {count(counts[WARNING], 'warning')}, "
+                         f"{count(counts[NOTICE], 'notice')}"
                          f"{' (failing: --strict)' if failed and not counts[ERROR] else ''}\n")
     return 1 if failed else 0
 
@@ -76,7 +78,3 @@ def orphans(garden) -> list[Diagnostic]:
     return [Diagnostic(page.note.rel, 0, NOTICE, "orphan note: no other page links to it", code="orphan")
             for page in garden.pages
             if page is not garden.home and not garden.backlinks.get(page.note.rel)]
-
-
-def _count(n: int, word: str) -> str:
-    return f"{n} {word}{'s' * (n != 1)}"

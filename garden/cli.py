@@ -10,6 +10,7 @@ from pathlib import Path
 
 from . import __version__
 from .diagnostics import Diagnostic, GardenError
+from .plural import count
 
 ISSUES_URL = "https://github.com/garden-ssg/garden/issues"
 
@@ -106,9 +107,9 @@ def cmd_build(args) -> int:
     if not args.quiet:
         out = os.path.relpath(cfg.out) if not os.path.relpath(cfg.out).startswith("../..") else str(cfg.out)
         sys.stderr.write(
-            f"garden: {result.notes} notes read, {result.pages} pages published, {result.files} files in {out}/ "
-            f"({result.changed} written), {warnings} warning{'s' * (warnings != 1)}, "
-            f"{errors} error{'s' * (errors != 1)} in {result.seconds:.2f} s\n")
+            f"garden: {count(result.notes, 'note')} read, {count(result.pages, 'page')} published, "
+            f"{count(result.files, 'file')} in {out}/ ({result.changed} written), {count(warnings, 'warning')}, "
+            f"{count(errors, 'error')} in {result.seconds:.2f} s\n")
     if args.timings:
         sys.stderr.write("garden: " + ", ".join(f"{k} {v:.2f} s" for k, v in result.timings.items()) + "\n")
     return 1 if errors or (args.strict and warnings) else 0

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from . import digital_garden
 from .diagnostics import GardenError
+from .plural import Text
 
 CONFIG_NAME = "garden.toml"
 
@@ -66,14 +67,17 @@ class Display:
 
 @dataclass
 class UI:
-    """Every string the theme shows, so a garden can be translated."""
+    """Every string the theme shows, so a garden can be translated.
+
+    A count's word is written as `{count:one|other}` (see garden/plural.py).
+    """
     backlinks: str = "Links to this page"
     no_backlinks: str = "No other page links here."
     contents: str = "Contents"
     tags: str = "Tags"
     all_tags: str = "All tags"
     tag_page: str = "Tagged “{tag}”"
-    notes_count: str = "{count} notes"
+    notes_count: str = "{count} {count:note|notes}"
     search: str = "Search"
     search_placeholder: str = "Search the garden"
     no_results: str = "No results."
@@ -93,7 +97,7 @@ class UI:
     graph_zoom_in: str = "Zoom in"
     graph_zoom_out: str = "Zoom out"
     graph_reset: str = "Fit the graph"
-    graph_label: str = "Graph of {notes} notes and {links} links"
+    graph_label: str = "Graph of {notes} {notes:note|notes} and {links} {links:link|links}"
     graph_fallback: str = "The graph needs JavaScript. Every note is listed on the home page."
     theme_toggle: str = "Toggle dark mode"
     menu: str = "Menu"
@@ -102,13 +106,13 @@ class UI:
     search_hint: str = "Type to search; #tag to filter by a tag"
     search_loading: str = "Loading the search index…"
     search_unavailable: str = "Search needs the site to be served over http(s); it cannot run from a file on disk."
-    search_results: str = "{count} results"
+    search_results: str = "{count} {count:result|results}"
     search_keys: str = "↑↓ to choose · Enter to open · Esc to close"
     feed: str = "Feed"
     recent: str = "Recently updated"
     sources: str = "Sources"
-    sources_count: str = "{count} sources"
-    sources_summary: str = "{count} pages cited from {sites} sites"
+    sources_count: str = "{count} {count:source|sources}"
+    sources_summary: str = "{count} {count:page|pages} cited from {sites} {sites:site|sites}"
     cited: str = "cited {count}×"
     back_to_citation: str = "Back to citation {n}"
     tldr: str = "TL;DR"
@@ -125,10 +129,14 @@ class UI:
     copied: str = "Copied"
     mastodon_server: str = "Your Mastodon server"
     reading_time: str = "{minutes} min read"
-    words: str = "{count} words"
+    words: str = "{count} {count:word|words}"
     created: str = "Created"
     updated: str = "Updated"
     skip_to_content: str = "Skip to content"
+
+    def __setattr__(self, name, value):
+        """Each string is a `Text`, whose `format` picks the word that fits a count."""
+        super().__setattr__(name, Text(value) if isinstance(value, str) else value)
 
 
 @dataclass
@@ -255,7 +263,7 @@ def _apply(obj, data: dict, path: str, text: str, prefix: str = "") -> None:
                 raise GardenError(f"'{prefix}{key}' must be a table ([{prefix}{key}])", path, _line_of(text, key))
             _apply(current, value, path, text, f"{prefix}{key}.")
             continue
-        expected = type(current)
+        expected = str if isinstance(current, str) else type(current)  # a [ui] Text is a str
         if expected is list:
             ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
         elif expected is dict:

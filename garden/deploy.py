@@ -6,7 +6,8 @@ your index and your working tree are never touched:
 1. build the site (the base URL inferred from the remote when none is configured);
 2. hash the output folder's files into git's object store (`hash-object`, no
    filters, so LFS or line-ending rules never rewrite the site), add `.nojekyll`
-   and `CNAME`, and write a tree through a temporary index (`GIT_INDEX_FILE`);
+   and `CNAME`, and write a tree through a temporary index (`GIT_INDEX_FILE`); a
+   symbolic link in that folder stops the deploy, so nothing outside it is published;
 3. commit that tree on top of the branch's previous tip (`commit-tree`), so every
    deploy is one more commit, and move the branch (`update-ref`);
 4. push. When the remote moved meanwhile, fetch it, commit again on top of its new
@@ -154,14 +155,23 @@ class Site:
 
 
 def hash_site(git: Git, out: Path) -> Site:
-    """Every file in the output folder into git's object store, as it is on disk."""
+    """Every file in the output folder into git's object store, as it is on disk.
+
+    A symbolic link is refused, not followed: git would store what it leads to, and
+    that can be any file of the machine (a key, a private note), on a public branch.
+    """
     paths = []
     for folder, dirs, names in os.walk(out):
         dirs[:] = sorted(d for d in dirs if not (Path(folder) == out and d == STAGING))
-        for name in sorted(names):
+        for name in sorted(dirs + names):
             path = Path(folder) / name
             rel = path.relative_to(out).as_posix()
-            if rel in (MANIFEST, CNAME) or not path.is_file():
+            if rel in (MANIFEST, CNAME):
+                continue
+            if path.is_symlink():
+                raise DeployError(f"{path}: a symbolic link; garden deploy publishes only the files in the "
+                                  "output folder, never what a link leads to. Remove the link, or put a copy there")
+            if not path.is_file():
                 continue
             if "\n" in rel or "\r" in rel:
                 raise DeployError(f"{path}: a file name with a line break cannot be deployed; rename it")

@@ -48,7 +48,8 @@ HELP = {
              "MMM (Mar), MM, M, dd, d, EEEE (Tuesday), EEE; 'quoted text' is kept as written.",
     "dates.created": "when the note was first written",
     "dates.updated": "when it last changed",
-    "ui": "Every text the theme shows, to translate the site. Uncomment a line to change it.",
+    "ui": "Every text the theme shows, to translate the site. Uncomment a line to change it.\n"
+          "{count:note|notes} is the word for a count of 1, then for any other count.",
 }
 COMMENTED_TABLES = ("ui",)  # listed as comments unless changed, so new defaults reach old gardens
 

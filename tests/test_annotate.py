@@ -88,6 +88,17 @@ def test_sources_lists_each_cited_page_once_with_domain_labels_and_count(bees):
     assert page.select_one(".sources-summary").get_text() == "3 pages cited from 3 sites"
 
 
+def test_source_counts_say_one_source_and_one_site(make_garden):
+    one = "- **[Wikipedia: Waggle dance](https://en.wikipedia.org/wiki/Waggle_dance):** A figure-eight.\n"
+    two = one + "- **[Wikipedia: Bees](https://en.wikipedia.org/wiki/Bee):** Insects.\n"
+    post = FM + "Bees dance.\n\n## What is the dance?\n\n{}\n*TLDR:* The dance is a looping run.\n"
+    site = make_garden({"One.md": post.format(one), "Two.md": post.format(two)})
+    assert site.page("one/").select_one(".post-tools a.sources-jump").get_text() == "1 source"
+    two_page = site.page("two/")
+    assert two_page.select_one(".post-tools a.sources-jump").get_text() == "2 sources"
+    assert two_page.select_one(".sources-summary").get_text() == "2 pages cited from 1 site"
+
+
 def test_sources_link_back_to_each_citation(bees):
     page = bees.page("bees/")
     backrefs = [a["href"] for a in page.select(".sources .source-list > li")[0].select("a.source-backref")]

@@ -129,6 +129,48 @@ def test_title_precedence_and_shown_once(make_garden, source, title, h1_count):
     assert len(page.select("h1")) == h1_count
 
 
+@pytest.mark.parametrize("value, title", [
+    ("2024", "2024"), ("1.10", "1.10"), ("yes", "yes"), ("true  # a flag", "true"), ('"[a, b]"', "[a, b]"),
+])
+def test_a_number_or_true_title_is_shown_as_written(make_garden, value, title):
+    site = make_garden({"N.md": f"---\ndg-publish: true\ntitle: {value}\n---\ntext"})
+    assert site.page("n/").select_one("h1.note-title").get_text() == title
+    assert site.page("n/").title.get_text().startswith(title + " ")
+    assert site.warnings == []
+
+
+@pytest.mark.parametrize("value, kind", [("[a, b]", "a list"), ("{a: b}", "a table")])
+def test_a_list_or_table_title_is_ignored_with_a_warning(make_garden, value, kind):
+    site = make_garden({"With Heading.md": f"---\ndg-publish: true\ntitle: {value}\n---\n# The Heading\n\ntext",
+                        "Bare.md": f"---\ndg-publish: true\ntitle: {value}\n---\ntext"})
+    page = site.page("with-heading/")
+    assert page.select_one("h1.note-title").get_text() == "The Heading" and len(page.select("h1")) == 1
+    assert site.page("bare/").select_one("h1.note-title").get_text() == "Bare"
+    assert "'" not in site.page("bare/").title.get_text()
+    assert sorted(site.warnings) == [
+        f"Bare.md:3: warning: frontmatter 'title' is {kind}, not text; "
+        "the title is the first heading or the file name",
+        f"With Heading.md:3: warning: frontmatter 'title' is {kind}, not text; "
+        "the title is the first heading or the file name"]
+
+
+def test_aliases_tags_and_description_show_text_never_python_values(make_garden):
+    site = make_garden({
+        "A.md": "---\ndg-publish: true\naliases: [Ay, {x: 1}, 2024]\ntags: [ok, {k: v}, true]\n"
+                "description: [not, text]\n---\nThe first paragraph.\n",
+        "C.md": "---\ndg-publish: true\ndescription: 42\n---\nBody.\n",
+    })
+    page = site.page("a/")
+    assert [a.get_text() for a in page.select(".note-tags a")] == ["#ok", "#true"]
+    assert page.select_one('meta[name="description"]')["content"] == "The first paragraph."
+    assert site.page("c/").select_one('meta[name="description"]')["content"] == "42"
+    assert "'k'" not in site.all_text() and "'x'" not in site.all_text()  # no Python value anywhere
+    assert sorted(site.warnings) == [
+        "A.md:3: warning: frontmatter 'aliases' holds a table, not text; it is left out",
+        "A.md:4: warning: frontmatter 'tags' holds a table, not text; it is left out",
+        "A.md:5: warning: frontmatter 'description' is a list, not text; the summary is taken from the note"]
+
+
 # --- tags ----------------------------------------------------------------------------------------------
 
 def test_tags_from_frontmatter_and_text(make_garden):

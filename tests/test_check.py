@@ -164,5 +164,5 @@ def test_nothing_published_is_an_error(tmp_path):
     write_files(tmp_path / "v", {"a.md": "no frontmatter"})
     r = run_garden("check", "v", cwd=tmp_path)
     assert r.returncode == 1
-    assert "error: no note is marked for publishing (1 notes read)" in r.stdout
+    assert "error: no note is marked for publishing (1 note read)" in r.stdout
     assert run_garden("check", "v", "--publish", "all", cwd=tmp_path).returncode == 0

@@ -20,6 +20,14 @@ def test_plain_vault_builds_into_dot_build(tmp_path):
                      r"0 warnings, 0 errors in \d+\.\d\d s", r.stderr)
 
 
+def test_the_summary_line_says_one_note_not_one_notes(tmp_path):
+    write_files(tmp_path / "vault", {"a.md": "---\ndg-publish: true\n---\nSee [[missing]]."})
+    r = run_garden("build", tmp_path / "vault", "--base-url", "https://example.org/", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert re.search(r"garden: 1 note read, 1 page published, \d+ files in build/ \(\d+ written\), "
+                     r"1 warning, 0 errors in ", r.stderr), r.stderr
+
+
 def test_a_rebuild_with_nothing_changed_reports_what_the_build_did(tmp_path):
     """Tag and folder pages are files of the site, not published notes: the summary line
     of a rebuild that had nothing to do says the same as the build before it."""

@@ -233,6 +233,28 @@ def test_no_push_commits_locally_even_from_a_tracked_output_folder(project, caps
     assert git(work, "symbolic-ref", "HEAD") == "refs/heads/main"
 
 
+@pytest.mark.parametrize("link", ["notes.txt", "pears/notes.txt", "extra"])
+def test_a_link_in_the_output_folder_never_publishes_what_it_leads_to(project, tmp_path, capsys, link):
+    """A file outside the site (a key, a private note) must not reach the public branch
+    because a symlink to it, or to its folder, sits in the output folder."""
+    work, remote = project
+    code, err = deploy(capsys=capsys)
+    assert code == 0, err
+    outside = tmp_path / "private"
+    write_files(outside, {"notes.txt": "SECRET-OUTSIDE-THE-SITE"})
+    target = outside if link == "extra" else outside / "notes.txt"
+    os.symlink(target, work / "build" / link)
+
+    code, err = deploy(capsys=capsys)
+    assert code == 1
+    assert err.splitlines()[-1] == (
+        f"garden: error: {work / 'build' / link}: a symbolic link; garden deploy publishes only the files "
+        "in the output folder, never what a link leads to. Remove the link, or put a copy there")
+    assert len(history(remote)) == 1  # nothing new was pushed
+    assert len(history(work)) == 1
+    assert all("SECRET" not in text for text in tree(remote, "gh-pages").values())
+
+
 def test_not_a_git_repository(tmp_path, monkeypatch, capsys):
     write_files(tmp_path / "g", NOTES)
     monkeypatch.chdir(tmp_path / "g")

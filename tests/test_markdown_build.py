@@ -94,6 +94,15 @@ Use it.
 }
 
 
+def test_block_links_read_as_obsidian_shows_them(make_garden):
+    site = make_garden({"Note.md": FM + "A fact. ^fact\n\nSee [[#^fact]], [[Note#^fact]] and [[#Part]].\n\n## Part\n",
+                        "Other.md": FM + "See [[Note#^fact]].\n"})
+    links = [(a.get_text(), a["href"]) for a in site.body("note/").select("a.internal")]
+    assert links == [("^fact", "#%5Efact"), ("Note > ^fact", "#%5Efact"), ("Part", "#part")]
+    assert [(a.get_text(), a["href"]) for a in site.body("other/").select("a.internal")] == \
+        [("Note > ^fact", "../note/#%5Efact")]
+
+
 def test_links_and_embeds_land_on_their_targets(make_garden):
     site = make_garden(GARDEN)
     assert broken_references(site.out) == []

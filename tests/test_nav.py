@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime
 import json
 import os
+import shutil
 import subprocess
 import xml.etree.ElementTree as ET
 
 import pytest
 
-from conftest import broken_references, write_files
+from conftest import ROOT, broken_references, write_files
 from garden.config import Display, note_settings
 from garden.dates import note_dates, parse_date
 
@@ -365,3 +366,43 @@ def test_ui_strings_are_translatable_in_pages_and_scripts(make_garden):
     ui = json.loads(page.select_one("#garden-ui").string)
     assert ui["graph_zoom_in"] == "Vergrößern" and ui["search_placeholder"] == "Den Garten <durchsuchen>"
     assert "<durchsuchen>" not in s.text("a/index.html")  # escaped inside the script element
+
+
+def test_counts_of_one_read_one_note_one_word(make_garden):
+    s = make_garden({"A.md": pub("Hello", tags="[solo]"), "B.md": pub("Two here", tags="[pair]"),
+                     "C.md": pub("x", tags="[pair]")})
+    assert s.page("tags/solo/").select_one(".listing .muted").get_text() == "1 note"
+    assert s.page("tags/pair/").select_one(".listing .muted").get_text() == "2 notes"
+    assert "1 word" in s.page("a/").select_one(".note-meta").get_text()
+    assert "2 words" in s.page("b/").select_one(".note-meta").get_text()
+
+
+def test_a_translation_writes_its_own_word_forms_and_plain_strings_still_work(make_garden):
+    s = make_garden({"A.md": pub("a", tags="[solo]"), "B.md": pub("b", tags="[pair]"), "C.md": pub("c", tags="[pair]")},
+                    toml='[ui]\nnotes_count = "{count} {count:Notiz|Notizen}"\nwords = "{count} Wörter"\n')
+    assert s.page("tags/solo/").select_one(".listing .muted").get_text() == "1 Notiz"
+    assert s.page("tags/pair/").select_one(".listing .muted").get_text() == "2 Notizen"
+    assert "1 Wörter" in s.page("a/").select_one(".note-meta").get_text()  # no forms given: as written
+    ui = json.loads(s.page("a/").select_one("#garden-ui").string)
+    assert ui["notes_count"] == "{count} {count:Notiz|Notizen}"  # the page's script picks the form itself
+
+
+def test_the_page_script_picks_the_same_word_forms(make_garden, tmp_path):
+    """Search results, tag suggestions and the graph's label are counted in the browser."""
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed")
+    core = (ROOT / "themes" / "default" / "js" / "00-core.js").read_text(encoding="utf-8")
+    script = tmp_path / "format.js"
+    script.write_text("globalThis.document = { querySelector: () => null };\n" + core + """
+const ui = JSON.parse(process.argv[2]);
+console.log(JSON.stringify([1, 2].map((n) => [garden.format(ui.search_results, { count: n }),
+  garden.format(ui.graph_label, { notes: n, links: 3 - n })])));
+""", encoding="utf-8")
+    from garden.config import UI
+    import dataclasses
+    done = subprocess.run([node, str(script), json.dumps(dataclasses.asdict(UI()))],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == [["1 result", "Graph of 1 note and 2 links"],
+                                       ["2 results", "Graph of 2 notes and 1 link"]]

@@ -78,6 +78,14 @@ def test_the_index_holds_published_visible_notes_and_nothing_else(make_garden):
     assert index["tags"]["area"][1] == {doc}
 
 
+def test_aliases_are_found_by_their_text_and_a_table_among_them_is_left_out(make_garden):
+    site = make_garden({"A.md": pub("body", aliases="[Ay, {xyzzy: 1}, 2024, true]")})
+    index = read_index(site.out)
+    alias = index["meta"]["fields"].index("aliases")
+    assert {t for t, fields in index["terms"].items() if str(alias) in map(str, fields)} == {"ay", "2024", "true"}
+    assert site.warnings == ["A.md:3: warning: frontmatter 'aliases' holds a table, not text; it is left out"]
+
+
 def test_fields_are_title_aliases_headings_and_body_with_their_boosts(make_garden):
     site = make_garden({"Bees & Hives.md": pub("## Swarming\n\nBody text about bees.\n", aliases="[Apis]")})
     index = read_index(site.out)

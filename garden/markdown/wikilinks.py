@@ -34,10 +34,11 @@ def split_inner(inner: str) -> tuple[str, str, str | None]:
 
 
 def display_text(target: str, fragment: str) -> str:
-    """What Obsidian shows for a link without an alias: "Note", "Note > Heading", "Heading"."""
+    """What Obsidian shows for a link without an alias: "Note", "Note > Heading", "Heading",
+    and for a block "Note > ^id" or "^id" (the caret says it is a block, not a heading)."""
     fragment = fragment.replace("#", " > ")
     if not target:
-        return fragment.lstrip("^")
+        return fragment
     return f"{target} > {fragment}" if fragment else target
 
 

@@ -19,6 +19,7 @@ from ..markdown.slots import SLOT_RE, register
 from ..markdown.tags import normalize_tag
 from ..model import Link, Note
 from ..paths import UnsafePermalink, normalize_permalink
+from . import values
 from .frontmatter import split
 
 # Frontmatter keys that decide where a note goes; resolve reports their problems at their line.
@@ -42,17 +43,6 @@ def is_published(meta: dict, mode: str) -> bool:
     if mode == "flagged":
         return dg is True or pub is True
     return dg is not False and pub is not False and _flag(meta.get("draft")) is not True
-
-
-def as_list(value) -> list[str]:
-    """Tags and aliases come as a list, a string ("a, b" or "a b") or nothing."""
-    if value is None:
-        return []
-    if isinstance(value, str):
-        return [v for v in re.split(r"[,\s]+", value) if v]
-    if isinstance(value, list):
-        return [str(v) for v in value if v is not None and str(v).strip()]
-    return [str(value)]
 
 
 _BARE_WWW = re.compile(r"(?<![/\w.@-])www\.", re.IGNORECASE)  # not inside https://www... or a@www...
@@ -92,7 +82,7 @@ def parse_note(source: Source, cfg: Config) -> Note:
     env: dict = {"line_offset": fm.body_line - 1}
     tokens = md.parse(fm.body, env)
 
-    title = meta.get("title")
+    title = _text(note, source.text, "title", "the title is the first heading or the file name")
     first = next((i for i, t in enumerate(tokens) if t.type != "html_block" or t.content.strip()), None)
     if first is not None and tokens[first].type == "heading_open" and tokens[first].tag == "h1":
         h1 = inline_text(tokens[first + 1])
@@ -102,7 +92,7 @@ def parse_note(source: Source, cfg: Config) -> Note:
             # It stays a heading links can name ([[Note#Its Title]]), with "" for the page's top.
             env["headings"] = [h._replace(id="") if h.id == hid else h for h in env.get("headings", [])]
             del tokens[first:first + 3]
-    note.title = str(title).strip() if title not in (None, "") else note.stem
+    note.title = title.strip() if title and title.strip() else note.stem
 
     note.html, offsets = render_with_offsets(md, tokens, env)
     _cover(meta, source.text, env)
@@ -112,21 +102,47 @@ def parse_note(source: Source, cfg: Config) -> Note:
     note.embeds = _embed_holders(note)
 
     tags: dict[str, str] = {}
-    for tag in as_list(meta.get("tags", meta.get("tag"))) + env.get("tags", []):
+    for tag in _texts(note, source.text, "tags" if "tags" in meta else "tag", r"[,\s]+") + env.get("tags", []):
         tag = normalize_tag(tag)
         if tag:
             tags.setdefault(tag.lower(), tag)
     note.tags = list(tags.values())
-    aliases = meta.get("aliases", meta.get("alias"))
-    aliases = aliases.split(",") if isinstance(aliases, str) else as_list(aliases)
-    note.aliases = [a.strip() for a in aliases if a.strip()]
+    aliases = _texts(note, source.text, "aliases" if "aliases" in meta else "alias", ",")
+    note.aliases = [a.strip() for a in aliases]
     note.text = _plain_text(tokens)
     note.words = len(note.text.split())
-    note.summary = _summary(meta, tokens, env)
+    for key in ("description", "summary"):
+        description = _text(note, source.text, key, "the summary is taken from the note") or ""
+        if description.strip():
+            break
+    note.summary = _summary(description, tokens, env)
     note.extras = {k: v for k, v in env.items() if k.startswith("x_")}
     note.diagnostics.extend(Diagnostic(source.rel, line, WARNING, msg, code=code)
                             for line, msg, code in env.get("problems", []))
     return note
+
+
+def _text(note: Note, text: str, key: str, instead: str) -> str | None:
+    """Frontmatter `key` as text (see values.py), with a warning when it is a list or a table."""
+    value = note.meta.get(key)
+    if value is None:
+        return None
+    line = _meta_line(text, key)
+    shown = values.text(value, text.split("\n")[line - 1])
+    if shown is None:
+        note.diagnostics.append(Diagnostic(note.rel, line, WARNING, f"frontmatter '{key}' is "
+                                           f"{values.kind(value)}, not text; {instead}", code="frontmatter"))
+    return shown
+
+
+def _texts(note: Note, text: str, key: str, split: str) -> list[str]:
+    """Frontmatter `key` as a list of texts; a list or a table inside it is left out with a warning."""
+    found, bad = values.texts(note.meta.get(key), split)
+    if bad is not None:
+        note.diagnostics.append(Diagnostic(note.rel, _meta_line(text, key), WARNING,
+                                           f"frontmatter '{key}' holds {values.kind(bad)}, not text; "
+                                           "it is left out", code="frontmatter"))
+    return found
 
 
 def _meta_line(text: str, key: str) -> int:
@@ -188,11 +204,10 @@ def _plain_text(tokens) -> str:
     return "\n".join(p for p in parts if p)
 
 
-def _summary(meta: dict, tokens, env: dict) -> str:
+def _summary(description: str, tokens, env: dict) -> str:
     """Frontmatter description/summary, else the post's TLDRs, else its first paragraph."""
-    for key in ("description", "summary"):
-        if isinstance(meta.get(key), str) and meta[key].strip():
-            return " ".join(meta[key].split())
+    if description.strip():
+        return " ".join(description.split())
     tldrs = env.get("x_tldrs", [])
     whole = [t["text"] for t in tldrs if t["scope"] == "post"]
     if whole or tldrs:

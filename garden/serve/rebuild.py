@@ -31,6 +31,7 @@ from ..cache import Cache
 from ..cli import print_diagnostics, relative
 from ..config import Config, fingerprint, load_config
 from ..diagnostics import Diagnostic, GardenError
+from ..plural import count
 from ..preview import preview
 from ..progress import Progress
 from ..render.theme import Theme
@@ -161,17 +162,16 @@ class Rebuilder:
                     if d.level == "warning" and d.code in OVERLAID_WARNINGS]
         self.state.publish(errors, held_back, overlaid)
         n_errors, n_warnings = len(report.errors), len(report.warnings)
-        counts = (f"{n_warnings} warning{'s' * (n_warnings != 1)}, "
-                  f"{n_errors} error{'s' * (n_errors != 1)}")
+        counts = f"{count(n_warnings, 'warning')}, {count(n_errors, 'error')}"
         if changes is None:
-            self._say(f"{result.notes} notes read, {result.pages} pages published, {counts} "
+            self._say(f"{count(result.notes, 'note')} read, {count(result.pages, 'page')} published, {counts} "
                       f"in {seconds:.2f} s")
         elif held_back:
             self._say(f"{changes.describe(cfg.root)}: the rebuild reported new errors; "
                       "still serving the last good site until they are fixed")
         else:
             self._say(f"{changes.describe(cfg.root)}: rebuilt in {seconds:.2f} s, "
-                      f"{len(result.written)} files updated, {counts}")
+                      f"{count(len(result.written), 'file')} updated, {counts}")
 
     def _failed(self, diagnostic: Diagnostic, changes: Changes | None) -> None:
         self.behind = True

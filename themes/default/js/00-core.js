@@ -5,6 +5,12 @@ const garden = {
   root: (document.querySelector('meta[name="garden-root"]') || {}).content || "./",
   /** A URL for a site path ("static/x.json"), relative to this page. */
   url(path) { return new URL(this.root + path, document.baseURI).href; },
+  /** A [ui] string with its {name} values filled in; {name:one|other} is the word that fits the count
+   * (garden/plural.py does the same for the pages written at build time). */
+  format(text, values) {
+    return text.replace(/\{(\w+)(?::([^{}|]*)\|([^{}]*))?\}/g, (all, name, one, other) =>
+      !(name in values) ? all : one === undefined ? String(values[name]) : String(values[name]) === "1" ? one : other);
+  },
   /** Copy text to the clipboard; a promise. Works on file:// and plain http too. */
   copy(text) {
     if (navigator.clipboard && window.isSecureContext) return navigator.clipboard.writeText(text);

@@ -129,7 +129,7 @@
       const data = await engine.stored(best.map((r) => r.id));
       if (mine !== seq) return;  // a newer query has already answered
       show(best.map((r) => item(r, data.get(r.id), engine.terms(words, m.stop))));
-      status.textContent = found.length ? (ui.search_results || "{count} results").replace("{count}", found.length)
+      status.textContent = found.length ? garden.format(ui.search_results || "{count} {count:result|results}", { count: found.length })
         : (ui.no_results || "No results.");
     } catch (e) {
       // A file named by an older meta.json is gone (the site was rebuilt): read it again, once.
@@ -197,7 +197,7 @@
     const found = Object.keys(all).filter((t) => t.startsWith(wanted))
       .sort((a, b) => (a === wanted ? -1 : b === wanted ? 1 : all[b][0] - all[a][0] || a.localeCompare(b))).slice(0, LIMIT);
     show(found.map((t) => ({ url: garden.href("tags/" + t + "/"), title: garden.escape("#" + t),
-      snippet: garden.escape((ui.notes_count || "{count} notes").replace("{count}", all[t][0])) })));
+      snippet: garden.escape(garden.format(ui.notes_count || "{count} {count:note|notes}", { count: all[t][0] })) })));
     status.textContent = found.length ? "" : (ui.no_results || "No results.");
   }
 

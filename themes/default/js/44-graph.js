@@ -103,8 +103,8 @@
       this.nodes = keep.map((i, vi) => ({ ...nodes[i], gi: i, vi, degree: adjacency[i].length, neighbours: new Set() }));
       this.links = links.filter(([a, b]) => at.has(a) && at.has(b)).map(([a, b]) => ({ source: at.get(a), target: at.get(b) }));
       this.links.forEach((l) => { this.nodes[l.source].neighbours.add(l.target); this.nodes[l.target].neighbours.add(l.source); });
-      this.canvas.setAttribute("aria-label", (garden.ui.graph_label || "Graph of {notes} notes and {links} links")
-        .replace("{notes}", this.nodes.length).replace("{links}", this.links.length));
+      this.canvas.setAttribute("aria-label", garden.format(garden.ui.graph_label || "Graph of {notes} {notes:note|notes} and {links} {links:link|links}",
+        { notes: this.nodes.length, links: this.links.length }));
       this.resize(false);
       this.colors();
       this.legend();
