@@ -87,7 +87,7 @@ def _build(cfg: Config, force: bool, progress: Progress | None, use_cache: bool,
         yield
         timings[name] = time.perf_counter() - t
 
-    check_output(cfg.out, cfg.vault, force)
+    check_output(cfg.out, cfg.vault, force, cfg.out_chosen)
     theme = Theme(cfg)
     cache = Cache(cfg.cache_dir, fingerprint(cfg), enabled=use_cache, session=session)
     index = cache.load_index()

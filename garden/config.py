@@ -200,6 +200,7 @@ class Config:
     root: Path = field(default=Path("."), metadata={"internal": True})
     vault: Path = field(default=Path("."), metadata={"internal": True})
     out: Path = field(default=Path("build"), metadata={"internal": True})
+    out_chosen: bool = field(default=False, metadata={"internal": True})  # --out or `output` given, not the default
     source: str = field(default="", metadata={"internal": True})  # the config file, if any
 
     @property
@@ -295,6 +296,7 @@ def load_config(source: Path, out: Path | None = None, base_url: str | None = No
     cfg = Config()
     cfg.root = source
     file = source / CONFIG_NAME
+    data: dict = {}
     if file.is_file():
         text = file.read_text(encoding="utf-8-sig")
         try:
@@ -321,6 +323,7 @@ def load_config(source: Path, out: Path | None = None, base_url: str | None = No
         raise GardenError(f"publish mode must be one of {', '.join(PUBLISH_MODES)}, not '{cfg.publish}'",
                           cfg.source or "garden")
     cfg.out = (out if out is not None else default_out).resolve()
+    cfg.out_chosen = out is not None or "output" in data
     if not cfg.vault.is_dir():
         raise GardenError(f"the content folder {cfg.vault} does not exist", cfg.source or str(source),
                           _line_of(file.read_text(encoding="utf-8-sig"), "content") if cfg.source else 0)

@@ -35,11 +35,17 @@ def is_site_path(site_path: str) -> bool:
         and not any(p in ("", ".", "..") for p in parts) and parts[0] not in (STAGING, MANIFEST)
 
 
-def check_output(out: Path, vault: Path, force: bool = False) -> None:
+def check_output(out: Path, vault: Path, force: bool = False, chosen: bool = True) -> None:
+    """Refuse an output folder a build could damage. `chosen`: given with --out or `output`;
+    the default one may sit inside the vault (`./build` of a plain vault built from inside
+    it), which then never reads it as notes."""
     out, vault = out.resolve(), vault.resolve()
     if out == vault or out in vault.parents:
         raise GardenError(f"the output folder {out} holds the vault; refusing to write there",
                           str(out), hint="choose another --out folder")
+    if chosen and vault in out.parents:
+        raise GardenError(f"the output folder {out} is inside the vault {vault}; refusing to write there",
+                          str(out), hint="choose a folder outside the vault, so the site never mixes with your notes")
     if out.exists() and not out.is_dir():
         raise GardenError(f"the output path {out} is a file, not a folder", str(out))
     if out.is_dir() and not (out / MANIFEST).is_file() and not force:

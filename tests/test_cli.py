@@ -49,17 +49,17 @@ def test_garden_folder_with_config_builds_beside_it(tmp_path):
 
 
 def test_warnings_exit_zero_unless_strict(tmp_path):
-    write_files(tmp_path, {"a.md": "---\ndg-publish: true\n---\n[[nowhere]]"})
-    r = run_garden("build", tmp_path, "--out", tmp_path / "o1")
+    write_files(tmp_path / "v", {"a.md": "---\ndg-publish: true\n---\n[[nowhere]]"})
+    r = run_garden("build", tmp_path / "v", "--out", tmp_path / "o1")
     assert r.returncode == 0
     assert "a.md:4: warning: broken link: [[nowhere]]" in r.stderr
-    r = run_garden("build", tmp_path, "--out", tmp_path / "o2", "--strict")
+    r = run_garden("build", tmp_path / "v", "--out", tmp_path / "o2", "--strict")
     assert r.returncode == 1
 
 
 def test_the_summary_counts_the_problems_printed(tmp_path):
     write_files(tmp_path, {"a.md": "---\ndg-publish: true\n---\n[[nowhere]] and [[nowhere]] again\n[[gone]]"})
-    r = run_garden("build", ".", "--out", "o", cwd=tmp_path)
+    r = run_garden("build", ".", cwd=tmp_path)
     shown = [line for line in r.stderr.splitlines() if ": warning: " in line]
     assert shown == ["a.md:4: warning: broken link: [[nowhere]] matches no file in the vault",
                      "a.md:5: warning: broken link: [[gone]] matches no file in the vault"]

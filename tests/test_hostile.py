@@ -326,17 +326,26 @@ def test_output_folder_that_is_or_holds_the_vault_is_refused_and_nothing_is_dele
     assert snapshot(tmp_path) == before
 
 
-def test_output_folder_inside_the_vault_is_never_read_as_content(tmp_path):
+def test_output_folder_inside_the_vault_is_refused_unless_it_is_the_default(tmp_path):
+    """A chosen --out (or `output`) inside the vault is refused, nothing written; the default
+    `./build` of a plain vault built from inside it is allowed and never read as notes."""
     vault = tmp_path / "vault"
     write_files(vault, {**GOOD, "index.md": PUB + "home"})
+    before = snapshot(tmp_path)
+    for out in (vault / "site" / "public", vault / "notes"):
+        r = run_garden("build", vault, "--out", out, "--force")
+        assert r.returncode == 1 and "is inside the vault" in r.stderr and "Traceback" not in r.stderr, r.stderr
+    (tmp_path / "garden.toml").write_text('content = "vault"\noutput = "vault/site"\n')
+    r = run_garden("build", tmp_path)
+    assert r.returncode == 1 and "is inside the vault" in r.stderr, r.stderr
+    (tmp_path / "garden.toml").unlink()
+    assert snapshot(tmp_path) == before
     for _ in range(2):  # the second build sees the first one's output inside the vault
         r = run_garden("build", cwd=vault)  # a plain vault built from inside: ./build is in the vault
         assert r.returncode == 0, r.stderr
         assert "2 notes read" in r.stderr
-        r = run_garden("build", vault, "--out", vault / "site" / "public")
-        assert r.returncode == 0 and "2 notes read" in r.stderr, r.stderr
-    assert not (vault / "build" / "build").exists() and not (vault / "site" / "public" / "build").exists()
-    r = run_garden("check", vault, "--out", vault / "build", "--format", "json")
+    assert not (vault / "build" / "build").exists()
+    r = run_garden("check", vault, "--format", "json", cwd=vault)
     assert json.loads(r.stdout)["notes"] == 2
 
 

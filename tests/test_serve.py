@@ -549,7 +549,7 @@ def test_command_refuses_a_taken_port_given_explicitly_and_warns_about_every_int
         taken.bind(("0.0.0.0", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        r = subprocess.run([sys.executable, "-m", "garden", "serve", ".", "--out", "site", "--host", "0.0.0.0",
+        r = subprocess.run([sys.executable, "-m", "garden", "serve", ".", "--host", "0.0.0.0",
                             "--port", str(port)], cwd=tmp_path, capture_output=True, text=True, timeout=60,
                            env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert r.returncode == 1

@@ -27,7 +27,7 @@ class Session:
                  explicit_port: bool = False, stream=None):
         self.rebuilder = Rebuilder(source, overrides, stream)
         cfg = self.rebuilder.cfg
-        check_output(cfg.out, cfg.vault)  # a folder garden did not build: refuse before serving anything
+        check_output(cfg.out, cfg.vault, chosen=cfg.out_chosen)  # a folder garden did not build: refuse before serving anything
         self.state = self.rebuilder.state
         self.server = listen(host, port, self.state, explicit_port)
         self.watcher = Watcher()
