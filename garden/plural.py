@@ -20,7 +20,12 @@ def count(n: int, word: str, plural: str = "") -> str:
 
 def choose(text: str, values: dict) -> str:
     """`text` with each `{name:one|other}` replaced by the form that fits `values[name]`."""
-    return _FORMS.sub(lambda m: m.group(2) if str(values.get(m.group(1))) == "1" else m.group(3), text)
+    def pick(m: re.Match) -> str:
+        if m.group(1) not in values:
+            return m.group(0)  # as the page's script leaves it
+        return m.group(2) if str(values[m.group(1)]) == "1" else m.group(3)
+
+    return _FORMS.sub(pick, text)
 
 
 class Text(str):

@@ -125,8 +125,8 @@ def parse_note(source: Source, cfg: Config) -> Note:
 def _text(note: Note, text: str, key: str, instead: str) -> str | None:
     """Frontmatter `key` as text (see values.py), with a warning when it is a list or a table."""
     value = note.meta.get(key)
-    if value is None:
-        return None
+    if value is None or isinstance(value, str):  # the usual case: no need to find its line
+        return value
     line = _meta_line(text, key)
     shown = values.text(value, text.split("\n")[line - 1])
     if shown is None:
