@@ -46,7 +46,8 @@ class BuildResult:
 
 
 def build(cfg: Config, *, force: bool = False, progress: Progress | None = None,
-          use_cache: bool = True, session: dict | None = None, commit: Commit | None = None) -> BuildResult:
+          use_cache: bool = True, session: dict | None = None, commit: Commit | None = None,
+          stale: frozenset = frozenset()) -> BuildResult:
     """Build the site into `cfg.out`.
 
     `session`, a dict kept between calls, holds the cache in memory (see cache.Cache)
@@ -54,10 +55,11 @@ def build(cfg: Config, *, force: bool = False, progress: Progress | None = None,
     decides whether and how the staged site goes live: it is called as
     `commit(report, output.commit)` and returns what `output.commit()` returned, or None
     to keep the previous site (`garden serve` swaps under a lock its requests wait on,
-    and holds back a rebuild that broke a note).
+    and holds back a rebuild that broke a note). `stale`: site files written since the
+    last build (serve's previews), checked again whatever the manifest says.
     """
     with _no_gc():
-        return _build(cfg, force, progress, use_cache, session, commit)
+        return _build(cfg, force, progress, use_cache, session, commit, stale)
 
 
 @contextmanager
@@ -75,7 +77,7 @@ def _no_gc():
 
 
 def _build(cfg: Config, force: bool, progress: Progress | None, use_cache: bool, session: dict | None,
-           commit: Commit | None) -> BuildResult:
+           commit: Commit | None, stale: frozenset) -> BuildResult:
     started = time.perf_counter()
     progress = progress or Progress(enabled=False)
     report = Report()
@@ -94,7 +96,7 @@ def _build(cfg: Config, force: bool, progress: Progress | None, use_cache: bool,
     with stage("load"):
         vault = load_vault(cfg, report, index)
     inputs = input_fingerprint(cfg, theme, vault)
-    if use_cache and inputs == index.inputs and (current := Output(cfg.out)).intact():
+    if use_cache and not stale and inputs == index.inputs and (current := Output(cfg.out)).intact():
         report.extend(index.diagnostics)  # nothing changed since the last build: the site is current
         return BuildResult(len(vault.sources), index.pages, len(current.old), 0, report,
                            time.perf_counter() - started, None, timings, [])
@@ -106,7 +108,7 @@ def _build(cfg: Config, force: bool, progress: Progress | None, use_cache: bool,
         raise GardenError(nothing_published(cfg, len(notes)), str(cfg.vault))
     garden.bodies = cache.bodies
 
-    output = Output(cfg.out)
+    output = Output(cfg.out, stale)
     output.begin()
     try:
         with stage("render"):

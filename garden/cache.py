@@ -55,7 +55,9 @@ class Packed(dict):
 
     Saving the state after a one-note edit then pickles that note alone: every value
     that is still the very object it was loaded as is written back as the bytes it was
-    read from. (A whole state pickled at once takes a second at 10,000 notes.)
+    read from. (A whole state pickled at once takes a second at 10,000 notes.) So values
+    are not changed in place once stored; a note's `mtime` is the one exception, and every
+    build sets it again from the file.
     """
 
     def __init__(self, items=(), previous: "Packed | None" = None):

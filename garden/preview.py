@@ -46,7 +46,7 @@ def preview(garden: Garden, theme: Theme, path: Path) -> tuple[str, bytes] | Non
     if (not note.published or any(d.level == "error" for d in note.diagnostics)
             or (note.meta, note.title, note.tags, note.aliases, note.permalink)
             != (was.meta, was.title, was.tags, was.aliases, was.permalink)
-            or _embeds(note) != _embeds(was)):
+            or _embeds(note) != _embeds(was) or note.embeds != was.embeds):  # embed cycles stay as found
         return None
     page = Page(note, old.path, old.tree, note_dates(note.meta, rel, mtime, garden.history), old.settings)
     targets = list(resolve_links(garden, page))

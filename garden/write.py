@@ -57,7 +57,9 @@ def check_output(out: Path, vault: Path, force: bool = False, chosen: bool = Tru
 
 
 class Output:
-    def __init__(self, out: Path):
+    def __init__(self, out: Path, stale=()):
+        """`stale`: files written since the manifest was (a preview of `garden serve`): their
+        manifest keys no longer say what they hold, so they are rendered and compared again."""
         self.out = out
         self.staging = out / STAGING
         self.old: dict[str, str] = {}
@@ -70,6 +72,9 @@ class Output:
             # Only entries that name a file inside this folder: the manifest could say anything.
             self.old = {k: v for k, v in files.items() if isinstance(k, str) and is_site_path(k)} \
                 if isinstance(files, dict) else {}
+        for site_file in stale:
+            if site_file in self.old:
+                self.old[site_file] = ""
         self.new: dict[str, str] = {}
         self.changed = 0
         self._made: set[Path] = set()
@@ -131,9 +136,10 @@ class Output:
             self._made.add(folder)
 
     def intact(self) -> bool:
-        """Whether every file the last build wrote is still there."""
+        """Whether every file the last build wrote is still there, holding what it wrote."""
         out = os.fspath(self.out)
-        return bool(self.old) and all(os.path.isfile(os.path.join(out, rel)) for rel in self.old)
+        return bool(self.old) and all(self.old.values()) and all(os.path.isfile(os.path.join(out, rel))
+                                                                 for rel in self.old)
 
     def note(self, site_path: str, key: str, changed: bool) -> None:
         """Record a file of this build (in the parent process)."""
@@ -159,11 +165,19 @@ class Output:
                 parent.rmdir()
                 parent = parent.parent
         shutil.rmtree(self.staging, ignore_errors=True)
+        self._save_manifest(self.new)
+        return sorted(moved) + gone
+
+    def forget(self, site_files) -> None:
+        """Mark these files' keys unknown in the manifest (see `stale`), for the next build."""
+        if self.old and any(f in self.old for f in site_files):
+            self._save_manifest({**self.old, **{f: "" for f in site_files if f in self.old}})
+
+    def _save_manifest(self, files: dict[str, str]) -> None:
         tmp = self.out / (MANIFEST + ".tmp")
         tmp.unlink(missing_ok=True)  # never write through a link left in its place
-        tmp.write_text(json.dumps({"generator": "garden", "files": dict(sorted(self.new.items()))}, indent=0))
+        tmp.write_text(json.dumps({"generator": "garden", "files": dict(sorted(files.items()))}, indent=0))
         os.replace(tmp, self.out / MANIFEST)
-        return sorted(moved) + gone
 
     def _refuse_links(self, staged: Path, rel: str) -> None:
         """Before anything moves: a link where the site puts a folder would have its files

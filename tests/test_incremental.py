@@ -107,3 +107,16 @@ def test_a_session_keeps_the_cache_in_memory_and_equals_cold_builds(tmp_path):
     from garden.config import fingerprint
     Cache(cfg.cache_dir, fingerprint(cfg), session=session).flush()
     assert any((cfg.cache_dir).rglob("state.pickle"))
+
+
+def test_the_cache_state_pickles_again_only_what_changed():
+    import pickle
+
+    from garden.cache import Packed
+
+    loaded = pickle.loads(pickle.dumps(Packed({"a": ["old a"], "b": ["b"]})))
+    assert loaded == {"a": ["old a"], "b": ["b"]}
+    kept_b = loaded.raw["b"][1]
+    after = Packed({"a": ["new a"], "b": loaded["b"], "c": ["c"]}, previous=loaded)
+    assert set(after.raw) == {"b"} and after.raw["b"][1] is kept_b  # b's bytes reused, a's dropped
+    assert pickle.loads(pickle.dumps(after)) == {"a": ["new a"], "b": ["b"], "c": ["c"]}

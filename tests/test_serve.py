@@ -199,11 +199,54 @@ def test_a_saved_notes_page_goes_live_before_the_rebuild_which_writes_the_same_b
     assert "Pear" in site.get("/b/").soup().select_one(".backlinks").get_text()
 
 
+def test_a_preview_resolves_links_into_the_note_as_saved(serve, monkeypatch):
+    """A heading added in the same save is where the note's own [[#...]] link leads."""
+    import garden.serve.rebuild as rebuild
+
+    site = serve(NOTES)
+    gate, real = threading.Event(), rebuild.build
+    monkeypatch.setattr(rebuild, "build", lambda *a, **k: gate.wait(TIMEOUT) and real(*a, **k))
+    site.write("a.md", "---\ndg-publish: true\n---\n# Apple\nSee [[#Fresh part]], [[b]] and [[c]].\n\n## Fresh part\n\nNew.\n")
+    r = wait_for(lambda: site.page_has("/a/", "Fresh part"), what="the edit")
+    link = r.soup().select_one(".note-body a.internal")
+    assert link is not None and link["href"] == "#fresh-part", r.soup().select_one(".note-body")
+    assert r.soup().select_one("#fresh-part") is not None
+    gate.set()
+
+
+def test_files_written_since_the_manifest_are_checked_again(tmp_path):
+    """A page a preview wrote that no rebuild confirmed (held back, or serve stopped first):
+    its manifest key no longer says what it holds, so the next build renders it again."""
+    from garden.build import build
+    from garden.config import load_config
+    from garden.serve.rebuild import Rebuilder
+
+    write_files(tmp_path / "g" / "content", NOTES)
+    (tmp_path / "g" / "garden.toml").write_text('content = "content"\n')
+    cfg = load_config(tmp_path / "g")
+    build(cfg)
+    page = cfg.out / "a" / "index.html"
+    right = page.read_bytes()
+    page.write_bytes(b"a preview of a save since undone")
+    assert build(cfg).changed == 0 and page.read_bytes() != right  # nothing changed as far as the build knows
+    build(cfg, stale=frozenset({"a/index.html"}))
+    assert page.read_bytes() == right
+
+    rebuilder = Rebuilder(tmp_path / "g", {}, stream=io.StringIO())  # serve stops with a preview unconfirmed
+    page.write_bytes(b"a preview of a save since undone")
+    rebuilder.previewed["a/index.html"] = (time.monotonic(), b"")
+    rebuilder.flush()
+    build(load_config(tmp_path / "g"))
+    assert page.read_bytes() == right
+
+
 def test_an_open_page_reloads_only_when_its_own_file_changed():
     from garden.serve.livereload import changed_pages
 
-    assert changed_pages(["a/index.html", "static/graph.json", "search/t/1.json", "sitemap.xml"]) == ["a/index.html"]
+    assert changed_pages(["a/index.html", "search/t/1.json", "sitemap.xml", "feed.xml"]) == ["a/index.html"]
     assert changed_pages(["a/index.html", "attachments/photo.png"]) is None  # pages show images as they load
+    assert changed_pages(["a/index.html", "static/graph.json"]) is None  # and the local graph
+    assert changed_pages(["static/explorer.json"]) is None  # and the file tree
     assert changed_pages(["static/style.css"]) is None
 
 

@@ -50,12 +50,13 @@ def site_view(garden: Garden, theme: Theme, page_path: str) -> dict:
 
 def ui_json(cfg) -> Markup:
     """The UI strings the page's script needs, as JSON safe inside <script> (made once per build)."""
-    key = id(cfg.ui)
-    if key not in _UI_JSON:
+    found = _UI_JSON.get(id(cfg.ui))  # read once: `garden serve` renders previews from another thread
+    if found is None or found[0] is not cfg.ui:
         data = json.dumps(dataclasses.asdict(cfg.ui), ensure_ascii=False, sort_keys=True)
+        found = (cfg.ui, Markup(data.replace("<", "\\u003c").replace("&", "\\u0026")))
         _UI_JSON.clear()
-        _UI_JSON[key] = (cfg.ui, Markup(data.replace("<", "\\u003c").replace("&", "\\u0026")))
-    return _UI_JSON[key][1]
+        _UI_JSON[id(cfg.ui)] = found
+    return found[1]
 
 
 _UI_JSON: dict = {}

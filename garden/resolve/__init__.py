@@ -315,8 +315,8 @@ def _resolve_link(link: Link, page: Page, ctx: _Context, report: Report) -> Targ
     if link.markdown and link.target.startswith("/"):
         # A site path such as "/blog/post/": a page's permalink, as the Digital Garden plugin writes them.
         other = ctx.by_path.get(link.target.strip("/") + "/" if link.target.strip("/") else "")
-        if other is not None:
-            return _note_target(link, other, note, report)
+        if other is not None:  # a link into the note itself reads the page being resolved (see preview.py)
+            return _note_target(link, page if other.note.rel == note.rel else other, note, report)
     match = ctx.index.resolve(link.target, note.rel, link.markdown)
     if match.rel is None and link.kind == "link":
         listing = _listing_target(link, note, ctx.tags, ctx.folders)
@@ -344,7 +344,7 @@ def _resolve_link(link: Link, page: Page, ctx: _Context, report: Report) -> Targ
             report.warning(note.rel, link.line, f"link to [[{link.target}]], which is not published; "
                            "shown as plain text", code="unpublished-link")
             return Target("missing", rel="")
-        return _note_target(link, target_page, note, report)
+        return _note_target(link, page if rel == note.rel else target_page, note, report)
     return Target("file", slugify_file(rel), "", rel)
 
 

@@ -1,10 +1,10 @@
 """The live-reload script, added to HTML pages as they are served (never to the built files).
 
-It listens to the server's events; reloads the page when a new build went live,
-keeping the scroll position; swaps the stylesheets in place when only CSS
-changed; and shows the last rebuild's errors and overlaid warnings
-(`path:line: message`) over the page until a rebuild has none. All text goes in through textContent: messages
-quote the notes.
+It listens to the server's events; reloads the page when a new build changed it
+(its own file, or one every page shows), keeping the scroll position; swaps the
+stylesheets in place when only CSS changed; and shows the last rebuild's errors and
+overlaid warnings (`path:line: message`) over the page until a rebuild has none.
+All text goes in through textContent: messages quote the notes.
 """
 from __future__ import annotations
 

@@ -2,8 +2,10 @@
 
 The server pushes the status below to every open page over Server-Sent Events
 (`/__garden__/events`) and answers it as JSON at `/__garden__/status`. Each page
-carries the id of the build it was served from; when the live build differs the
-page reloads, or only swaps its stylesheets when nothing but CSS changed. The
+carries the id of the build it was served from and its file in the site; when the
+live build differs the page reloads, or only swaps its stylesheets when nothing but
+CSS changed, or stays as it is when the build (a preview of a saved note, say) named
+the pages it changed and this one is not among them. The
 errors of the last rebuild, and the warnings that mean a note is broken, are shown
 over the page until a rebuild has none.
 
@@ -84,13 +86,16 @@ class LiveState:
             self._changed.notify_all()
 
 
-QUIET = (".json", ".xml", ".txt")  # data fetched by scripts, feeds, sitemap: no page shows them as they are
+def quiet(site_file: str) -> bool:
+    """Files no open page shows: the search index (read when searching), feeds, sitemap,
+    robots.txt. The file tree and graph data are shown as a page loads: not quiet."""
+    return site_file.startswith("search/") or site_file.endswith((".xml", ".txt"))
 
 
 def changed_pages(written: list[str]) -> list[str] | None:
-    """The HTML files among `written`, when the rest is data no page shows on load; else None
-    (a stylesheet, a script or an image changed: every page reloads)."""
+    """The HTML files among `written`, when the rest is quiet; else None (a stylesheet, a
+    script, an image, the file tree or the graph changed: every page reloads)."""
     pages = [f for f in written if f.endswith(".html")]
-    if len(pages) > 1000 or any(not f.endswith(".html") and not f.endswith(QUIET) for f in written):
+    if len(pages) > 1000 or any(not f.endswith(".html") and not quiet(f) for f in written):
         return None
     return pages

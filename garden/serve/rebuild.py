@@ -35,6 +35,7 @@ from ..plural import count
 from ..preview import preview
 from ..progress import Progress
 from ..render.theme import Theme
+from ..write import Output
 from .livereload import LiveState
 from .watcher import Changes, Targets
 
@@ -59,10 +60,14 @@ class Rebuilder:
         self.session: dict = {}  # the build cache, kept in memory between rebuilds
         self.last: BuildResult | None = None  # the live build, whose garden previews are rendered in
         self.previewed: dict[str, tuple[float, bytes]] = {}  # site file -> (when, bytes) of previews gone live
+        self.reshapes = self.reshaped = 0  # config/theme batches seen, and rebuilt: previews wait between
 
     def flush(self) -> None:
-        """Write the in-memory cache to disk, so the next `garden build` or serve starts warm."""
+        """Write the in-memory cache to disk, so the next `garden build` or serve starts warm;
+        pages a rebuild never confirmed after their preview are checked by the next build."""
         Cache(self.cfg.cache_dir, fingerprint(self.cfg), session=self.session).flush()
+        if self.previewed:
+            Output(self.cfg.out).forget(list(self.previewed))
 
     def targets(self) -> Targets:
         try:
@@ -85,7 +90,8 @@ class Rebuilder:
         started = time.perf_counter()
         first = changes is None
         css_only = bool(changes) and changes.only_css and not self.behind
-        began = time.monotonic()
+        with self.state.swap_lock:
+            began, stale = time.monotonic(), frozenset(self.previewed)
 
         def commit(report, swap):
             errors = {_key(d) for d in report.errors}
@@ -102,7 +108,7 @@ class Rebuilder:
 
         try:
             result = build(self.cfg, progress=Progress(enabled=None if first else False), commit=commit,
-                           session=self.session)
+                           session=self.session, stale=stale)
         except GardenError as exc:
             return self._failed(exc.diagnostic, changes)
         except Exception as exc:  # a bug in garden must not stop the server either
@@ -114,6 +120,7 @@ class Rebuilder:
                 f"(at {Path(where.tb_frame.f_code.co_filename).name}:{where.tb_lineno})",
                 "this is a bug in garden, not in your notes; please report it"), changes)
         self._report(result, changes, time.perf_counter() - started)
+        self.reshaped += changes.reshapes if changes else 0
         if result.written is not None and result.garden is not None:
             result.garden.memo.clear()
             self.last = result
@@ -121,10 +128,16 @@ class Rebuilder:
 
     def preview(self, changes: Changes) -> None:
         """One saved note: its own page goes live now, the rest with the rebuild (see preview.py).
-        Called as the save is seen, even while a rebuild runs (the session's watching thread)."""
-        last, cfg = self.last, self.cfg
-        if last is None or self.behind or changes.theme or changes.config or len(changes.content) != 1:
+        Called as the save is seen, even while a rebuild runs (the session's watching thread);
+        not while a config or theme change waits for its rebuild, which may change every page."""
+        if changes.theme or changes.config:
+            changes.reshapes = 1
+            self.reshapes += 1
             return
+        last = self.last
+        if last is None or self.behind or self.reshapes != self.reshaped or len(changes.content) != 1:
+            return
+        cfg = last.garden.config
         path = Path(next(iter(changes.content)))
         try:
             found = preview(last.garden, last.theme, path) if path.suffix.lower() == ".md" else None
@@ -143,12 +156,15 @@ class Rebuilder:
 
     def _keep_previews(self, began: float, written: list[str]) -> None:
         """A rebuild that began before a save must not put the page of the save before back:
-        previews newer than the build stay (the next rebuild writes them anyway)."""
+        previews newer than the build stay, and the next rebuild checks them (`stale`)."""
         for site_file, (when, data) in list(self.previewed.items()):
             if when <= began:
                 del self.previewed[site_file]  # this build read that save
-            elif site_file in written:
-                _replace(self.cfg.out / site_file, data)
+            elif site_file in written and (self.cfg.out / site_file).is_file():  # not if it was removed
+                try:
+                    _replace(self.cfg.out / site_file, data)
+                except OSError:
+                    pass
 
 
     def _report(self, result: BuildResult, changes: Changes | None, seconds: float) -> None:
@@ -175,6 +191,7 @@ class Rebuilder:
 
     def _failed(self, diagnostic: Diagnostic, changes: Changes | None) -> None:
         self.behind = True
+        self.reshaped += changes.reshapes if changes else 0  # that change was handled, if badly
         shown = relative(diagnostic, None if diagnostic.path == "garden" else self.cfg.vault)
         self.stream.write(shown.format() + "\n")
         what = changes.describe(self.cfg.root) + ": " if changes else ""

@@ -48,6 +48,7 @@ class Changes:
     content: set[str] = field(default_factory=set)
     theme: set[str] = field(default_factory=set)
     config: set[str] = field(default_factory=set)
+    reshapes: int = 0  # config or theme batches merged into this one (see rebuild.py: preview)
 
     def __bool__(self) -> bool:
         return bool(self.content or self.theme or self.config)
@@ -59,6 +60,7 @@ class Changes:
         self.content |= other.content
         self.theme |= other.theme
         self.config |= other.config
+        self.reshapes += other.reshapes
 
     @property
     def only_css(self) -> bool:
