@@ -41,7 +41,7 @@ def preview(garden: Garden, theme: Theme, path: Path) -> tuple[str, bytes] | Non
     if old is None or garden.listing(old.path):
         return None
     text, _ = decode(data)
-    note = parse_note(Source(rel, path, text, hashlib.blake2b(data, digest_size=16).hexdigest(), mtime), cfg)
+    note = parse_note(Source(rel, str(path), text, hashlib.blake2b(data, digest_size=16).hexdigest(), mtime), cfg)
     was = old.note
     if (not note.published or any(d.level == "error" for d in note.diagnostics)
             or (note.meta, note.title, note.tags, note.aliases, note.permalink)
