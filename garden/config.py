@@ -396,8 +396,8 @@ def _note_settings(meta: dict, defaults: Display) -> dict:
     return settings
 
 
-_SETTING_KEYS = frozenset(k for pair in (*DISPLAY_SETTINGS.values(), *NOTE_FLAGS.values()) for k in pair) | {
-    "dg-note-icon", "noteIcon", "dg-content-classes", "dgContentClasses", "dg-metatags", "dgMetaTags"}
+_SETTING_KEYS = frozenset(k for pair in (*DISPLAY_SETTINGS.values(), *NOTE_FLAGS.values(), *NOTE_VALUES.values())
+                          for k in pair)  # every key note_settings reads
 
 
 def fingerprint(cfg: Config) -> str:

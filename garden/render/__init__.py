@@ -9,10 +9,10 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-from collections.abc import Callable
-from dataclasses import dataclass
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
 
 from markupsafe import Markup
 
@@ -20,7 +20,7 @@ from ..cache import code_version
 from ..config import DISPLAY_SETTINGS, fingerprint, note_settings
 from ..diagnostics import Diagnostic
 from ..paths import page_file, relative_url, root_url, slugify_path
-from ..resolve import Garden, Page
+from ..resolve import HOME_TAG, Garden, Page
 from .annotations import annotation_view
 from .feeds import FEED, feeds_enabled
 from .graph import GRAPH_PAGE
@@ -71,7 +71,7 @@ def page_dates(page: Page) -> dict:
 
 def link_view(from_path: str, page: Page) -> dict:
     return {"title": page.title, "url": relative_url(from_path, page.path), "summary": page.note.summary,
-            "tags": [t for t in page.note.tags if t.lower() != "gardenentry"]}
+            "tags": [t for t in page.note.tags if t.lower() != HOME_TAG]}
 
 
 def breadcrumbs(garden: Garden, page_path: str, tree: str) -> list[dict]:
@@ -93,10 +93,8 @@ def page_key(garden: Garden, page: Page, common: str) -> str:
     """
     note = page.note
     h = hashlib.blake2b(digest_size=16)
-    shown = garden.memo.setdefault("settings", {})  # notes saying the same share one settings dict
-    said = shown.get(id(page.settings))
-    if said is None:
-        said = shown[id(page.settings)] = repr(sorted(page.settings.items()))
+    said = _once(garden, "settings", id(page.settings),  # notes saying the same share one settings dict
+                 lambda: repr(sorted(page.settings.items())))
     h.update(f"{common}\0{garden.home is None}\0{GRAPH_PAGE in garden.by_path}\0{page.path}\0{page.tree}\0"
              f"{page.dates}\0{said}\0".encode())
     todo, seen = [note], set()
@@ -118,26 +116,30 @@ def page_key(garden: Garden, page: Page, common: str) -> str:
     return h.hexdigest()
 
 
-def _links_digest(garden: Garden, note) -> bytes:
-    """A note's content, its title, and where each of its links leads (once per build)."""
-    memo = garden.memo.setdefault("links", {})
-    found = memo.get(note.rel)
+def _once(garden: Garden, kind: str, key, make: Callable[[], Any]):
+    """`make()`, worked out once per build for `key`: what many pages' keys read alike."""
+    memo = garden.memo.setdefault(kind, {})
+    found = memo.get(key)
     if found is None:
+        found = memo[key] = make()
+    return found
+
+
+def _links_digest(garden: Garden, note) -> bytes:
+    """A note's content, its title, and where each of its links leads."""
+    def make() -> bytes:
         page = garden.by_rel.get(note.rel)
-        found = memo[note.rel] = hashlib.blake2b("".join(
+        return hashlib.blake2b("".join(
             [f"{note.rel}\0{note.digest}\0{page.title if page else ''}\0"]
             + [f"{t.kind}\0{t.path}\0{t.fragment}\0{t.cycle}\0{t.lost}\0" for t in garden.targets.get(note.rel, ())]
         ).encode(), digest_size=16).digest()
-    return found
+    return _once(garden, "links", note.rel, make)
 
 
 def _card(garden: Garden, page: Page) -> str:
-    """What a list of pages shows of each: title, place, summary, tags (once per build)."""
-    memo = garden.memo.setdefault("cards", {})
-    found = memo.get(id(page))
-    if found is None:
-        found = memo[id(page)] = f"{page.path}\0{page.title}\0{page.note.summary}\0{'|'.join(page.note.tags)}\n"
-    return found
+    """What a list of pages shows of each: title, place, summary, tags."""
+    return _once(garden, "cards", id(page),
+                 lambda: f"{page.path}\0{page.title}\0{page.note.summary}\0{'|'.join(page.note.tags)}\n")
 
 
 def render_note(garden: Garden, theme: Theme, page: Page) -> tuple[bytes, list[Diagnostic]]:
@@ -223,12 +225,8 @@ def _list_page(garden: Garden, theme: Theme, path: str, title: str, pages: list[
 
 
 def _dated(garden: Garden, page: Page) -> str:
-    """What page_dates reads of a page (once per build)."""
-    memo = garden.memo.setdefault("dated", {})
-    found = memo.get(id(page))
-    if found is None:
-        found = memo[id(page)] = f"{page_dates(page)}\n"
-    return found
+    """What page_dates reads of a page."""
+    return _once(garden, "dated", id(page), lambda: f"{page_dates(page)}\n")
 
 
 def emit_lists(garden: Garden, theme: Theme) -> Iterator[tuple[str, bytes]]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import posixpath
 
 from ..markdown.wikilinks import IMAGE
-from ..resolve import Garden, Page
+from ..resolve import HOME_TAG, Garden, Page
 
 
 def annotation_view(garden: Garden, page: Page) -> dict:
@@ -34,7 +34,7 @@ def sources_view(sources: list[dict]) -> list[dict]:
 def social_view(garden: Garden, page: Page) -> dict:
     note, cfg = page.note, garden.config
     image = cover_image(garden, page)
-    tags = [t for t in note.tags if t.lower() != "gardenentry"]
+    tags = [t for t in note.tags if t.lower() != HOME_TAG]
     return {
         "site_name": cfg.title,
         "image": image,

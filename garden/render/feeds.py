@@ -13,7 +13,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from ..config import Config
 from ..diagnostics import Diagnostic
-from ..resolve import Garden, Page
+from ..resolve import HOME_TAG, Garden, Page
 from .theme import Theme
 
 FEED = "feed.xml"
@@ -66,7 +66,7 @@ def atom(garden: Garden) -> bytes:
                   f"<link href={quoteattr(url)}/>",
                   f"<published>{_iso(page.dates.created if page.dates else None)}</published>",
                   f"<updated>{_iso(page.dates.updated if page.dates else None)}</updated>"]
-        lines += [f"<category term={quoteattr(t)}/>" for t in page.note.tags if t.lower() != "gardenentry"]
+        lines += [f"<category term={quoteattr(t)}/>" for t in page.note.tags if t.lower() != HOME_TAG]
         if page.note.summary:
             lines.append(f'<summary type="text">{escape(page.note.summary)}</summary>')
         lines.append("</entry>")

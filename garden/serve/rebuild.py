@@ -166,7 +166,6 @@ class Rebuilder:
                 except OSError:
                     pass
 
-
     def _report(self, result: BuildResult, changes: Changes | None, seconds: float) -> None:
         report, cfg = result.report, self.cfg
         shown = [d for d in report.sorted() if d.level == "error" or d not in self.warned]
