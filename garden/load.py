@@ -19,8 +19,11 @@ from .diagnostics import Report
 class Source:
     """A markdown file: its vault path, its text and a digest of its bytes.
 
-    `text` is None when the file's size and mtime match the last build's: its
-    digest is then taken from the cache and the file is not read at all.
+    `text` is None until `read()`: the worker that parses a note reads its file again,
+    so the main process never holds the whole garden's Markdown (60 MB at 10,000 notes),
+    which every forked worker would share and the build's peak memory would carry. When
+    the file's size and mtime match the last build's, its digest comes from the cache
+    and load does not read the file at all.
     """
     rel: str
     path: str  # on disk
@@ -159,12 +162,12 @@ def load(vault: Path, skip: list[Path], ignore: list[str], report: Report,
                     except OSError as exc:
                         report.error(rel, 0, f"cannot read file: {exc.strerror}", code="io")
                         continue
-                    text, problem = decode(data)
+                    _, problem = decode(data)  # checked here, so a file that cannot be read is reported once
                     if problem:
                         line, _, msg = problem.partition(": ")
                         report.error(rel, int(line.split()[1]), msg, code="encoding")
                         continue
-                    sources.append(Source(rel, path, text, hashlib.blake2b(data, digest_size=16).hexdigest(),
+                    sources.append(Source(rel, path, None, hashlib.blake2b(data, digest_size=16).hexdigest(),
                                           st.st_mtime, st.st_size, st.st_mtime_ns))
                 else:
                     st = entry.stat()
