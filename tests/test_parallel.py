@@ -1,0 +1,57 @@
+"""pmap: the main process and its forked helpers share the items; results come back in order,
+and a helper's failure stops the build with the helper's own error."""
+import os
+import time
+
+import pytest
+
+from garden import parallel
+from garden.parallel import pmap
+
+PARENT = os.getpid()
+
+needs_cores = pytest.mark.skipif(parallel.workers() < 2, reason="one core: pmap runs in this process")
+
+
+def _square(context, i):
+    return (i * context, os.getpid())
+
+
+def test_results_come_back_in_order_and_both_processes_work():
+    results = pmap(_square, 2000, 3, min_items=1)
+    assert [r[0] for r in results] == [i * 3 for i in range(2000)]
+    if parallel.workers() >= 2:
+        pids = {r[1] for r in results}
+        assert PARENT in pids and len(pids) == parallel.workers()
+
+
+def _fails_in_helper(context, i):
+    if os.getpid() != PARENT and i >= 64:
+        raise ValueError(f"bad item {i}")
+    time.sleep(0.001)  # the main process is slow: the helper takes chunks too
+    return i
+
+
+@needs_cores
+def test_an_error_in_a_helper_is_raised_here_with_the_helper_traceback():
+    with pytest.raises(ValueError, match="bad item") as info:
+        pmap(_fails_in_helper, 2000, None, min_items=1)
+    cause = info.value.__cause__
+    assert type(cause).__name__ == "RemoteTraceback" and "_fails_in_helper" in str(cause)
+
+
+def _dies_in_helper(context, i):
+    if os.getpid() != PARENT:
+        os._exit(9)
+    time.sleep(0.001)
+    return i
+
+
+@needs_cores
+def test_a_helper_that_dies_is_an_error_not_a_hang():
+    with pytest.raises(RuntimeError, match="stopped before its work was done"):
+        pmap(_dies_in_helper, 2000, None, min_items=1)
+
+
+def test_small_jobs_stay_in_this_process():
+    assert {pid for _, pid in pmap(_square, 10, 1)} == {PARENT}
