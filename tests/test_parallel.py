@@ -14,12 +14,13 @@ needs_cores = pytest.mark.skipif(parallel.workers() < 2, reason="one core: pmap 
 
 
 def _square(context, i):
+    time.sleep(0.002)  # slow enough that the helper, however slow to start, takes chunks too
     return (i * context, os.getpid())
 
 
 def test_results_come_back_in_order_and_both_processes_work():
-    results = pmap(_square, 2000, 3, min_items=1)
-    assert [r[0] for r in results] == [i * 3 for i in range(2000)]
+    results = pmap(_square, 400, 3, min_items=1)
+    assert [r[0] for r in results] == [i * 3 for i in range(400)]
     if parallel.workers() >= 2:
         pids = {r[1] for r in results}
         assert PARENT in pids and len(pids) == parallel.workers()
