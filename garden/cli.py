@@ -5,6 +5,7 @@ import argparse
 import os
 import re
 import sys
+import threading
 import traceback
 from pathlib import Path
 
@@ -149,6 +150,21 @@ def main(argv=None) -> int:
             f"This is a bug in garden, not in your notes. Please report it at {ISSUES_URL}\n"
             "with the command you ran; run again with GARDEN_DEBUG=1 to see the full traceback.\n")
         return 3
+
+
+def run() -> None:
+    """The `garden` command as a process: `main`, then exit without Python's teardown when no
+    thread is left to wait for. Teardown frees a large build's objects one by one (0.15 s of a
+    10,000-note rebuild); the operating system takes the whole heap back at once."""
+    code = main()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except OSError:  # a closed pipe (`garden check | head`): nothing more can be said
+        pass
+    if threading.active_count() == 1:
+        os._exit(int(code or 0))
+    raise SystemExit(code)
 
 
 def _first_line(exc: BaseException, limit: int = 300) -> str:
