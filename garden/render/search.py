@@ -53,7 +53,7 @@ import regex
 
 from ..cache import code_version
 from ..config import fingerprint
-from ..parallel import pmap
+from ..parallel import pmap, workers
 from ..resolve import HOME_TAG, Garden, Page, tag_path
 from . import Deferred
 from .theme import Theme
@@ -436,7 +436,9 @@ def _fill(postings: Index, garden: Garden, pages: list[Page], ids: dict[str, int
     """Postings made from every page, in batches across processes; returns each page's
     (lengths, blob)."""
     order = sorted(pages, key=lambda p: ids[p.path])
-    size = max(32, -(-len(order) // 256))
+    # Enough batches to keep every core busy, and no more: each batch encodes its own piece
+    # of every term it holds, so a term found in many batches costs that many pieces to join.
+    size = max(32, -(-len(order) // (workers() * 16)))
     batches = -(-len(order) // size)
     results = pmap(_analyse_batch, batches, (garden, order, ids, stop, size), min_items=16)
     pieces: dict[str, tuple[list, list, list, list]] = {}
