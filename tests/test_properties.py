@@ -183,3 +183,12 @@ def test_incremental_rebuild_equals_a_cold_build(files, mutations):
         assert sorted(incremental) == sorted(fresh)
         for rel in fresh:
             assert incremental[rel] == fresh[rel], rel
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("wW.:/@-_ aé9İ\n")), max_size=40))
+def test_the_bare_www_check_agrees_with_its_regex(text):
+    """Whether a note holds a bare www. link decides which parser reads it: the quick check
+    must give the regex's answer for every text, uppercase and two-letter lowercases too."""
+    from garden.parse import _BARE_WWW, _bare_www
+    assert _bare_www(text) == bool(_BARE_WWW.search(text))
