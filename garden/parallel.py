@@ -7,6 +7,11 @@ than there are cores: every forked helper ends up copying much of the heap it
 shares (each object it reads has its reference count written), so a helper
 less is a copy of the garden less at the build's peak, and the results this
 process makes itself are never pickled.
+
+Nothing a helper holds can stall the others: chunks are handed out as 4-byte
+records written at once into one pipe every process reads from (no lock), and
+each helper sends its results down a pipe of its own, so a helper that dies,
+even halfway through a result, is seen as the end of that pipe.
 """
 from __future__ import annotations
 
@@ -16,10 +21,18 @@ import os
 import pickle
 import queue
 import signal
+import struct
+import threading
+from multiprocessing.connection import wait
 from multiprocessing.pool import ExceptionWithTraceback
 
-_CONTEXT = None
 PARALLEL_MIN = 150  # below this, starting helpers costs more than it saves
+_RECORD = struct.Struct("=I")  # one chunk number; a pipe never splits a read this small
+MAX_CHUNKS = 8192  # their records fill half of a pipe's 64 KiB, written before anyone reads
+
+
+class WorkerLost(RuntimeError):
+    """A helper process stopped (killed, out of memory) before sending all its results."""
 
 
 def workers() -> int:
@@ -31,7 +44,6 @@ def workers() -> int:
 
 def pmap(fn, count: int, context, progress=None, min_items: int = PARALLEL_MIN) -> list:
     """[fn(context, i) for i in range(count)], in order, across processes when worth it."""
-    global _CONTEXT
     n = workers()
     if count < min_items or n < 2 or "fork" not in multiprocessing.get_all_start_methods():
         results = []
@@ -40,86 +52,127 @@ def pmap(fn, count: int, context, progress=None, min_items: int = PARALLEL_MIN) 
             if progress:
                 progress.advance()
         return results
-    size = max(8, min(64, count // (n * 8) or 1))
+    size = max(8, min(64, count // (n * 8) or 1), -(-count // MAX_CHUNKS))
     chunks = [(s, min(s + size, count)) for s in range(0, count, size)]
     done: list = [None] * len(chunks)
+    tasks, feed = os.pipe()
+    os.write(feed, b"".join(_RECORD.pack(k) for k in range(len(chunks))))  # ~4 bytes a chunk: fits the pipe
+    os.close(feed)  # so a process that finds the pipe empty reads its end: no chunk is left
     fork = multiprocessing.get_context("fork")
-    taken = fork.Value("q", 0)  # the next chunk to take, by whichever process is free
-    inbox = fork.Queue()
-    _CONTEXT = context
-    helpers = [fork.Process(target=_help, args=(fn, chunks, taken, inbox), daemon=True) for _ in range(n - 1)]
+    helpers: dict = {}  # our end of each started helper's result pipe -> the helper
+    finished = False
     try:
-        for helper in helpers:
-            helper.start()
+        for _ in range(n - 1):
+            ours, theirs = fork.Pipe(duplex=False)
+            helper = fork.Process(target=_help, args=(fn, context, chunks, tasks, theirs), daemon=True)
+            try:
+                helper.start()
+            except BaseException:
+                ours.close()
+                raise
+            finally:
+                theirs.close()  # only the helper may hold its writing end: its death is then our EOF
+            helpers[ours] = helper
         waiting = len(chunks)
-
-        def receive(block: bool) -> None:
-            nonlocal waiting
-            k, part, error = inbox.get(timeout=0.5) if block else inbox.get_nowait()
-            if error is not None:
-                raise error
-            done[k] = part
-            waiting -= 1
-            if progress:
-                progress.advance(len(part))
-
-        while (k := _take(taken, len(chunks))) is not None:
+        while (k := _take(tasks)) is not None:
             start, stop = chunks[k]
             done[k] = [fn(context, i) for i in range(start, stop)]
             waiting -= 1
             if progress:
                 progress.advance(stop - start)
-            try:
-                while True:
-                    receive(False)
-            except queue.Empty:
-                pass
+            waiting -= _receive(helpers, done, progress, block=False)
         while waiting:
-            try:
-                receive(True)
-            except queue.Empty:
-                if not any(h.is_alive() for h in helpers):
-                    try:
-                        receive(True)  # what the last helper sent just before it stopped
-                    except queue.Empty:
-                        raise RuntimeError("a worker process stopped before its work was done") from None
-        return [x for part in done for x in part]
+            if not helpers:
+                raise WorkerLost("a worker process stopped before its work was done")
+            waiting -= _receive(helpers, done, progress, block=True)
+        results = [x for part in done for x in part]
+        finished = True
+        return results
     finally:
-        _CONTEXT = None
-        for helper in helpers:
+        while _take(tasks) is not None:  # no chunk left to take: helpers stop after their current one
+            pass
+        os.close(tasks)
+        for conn in helpers:
+            conn.close()  # a helper blocked sending to us gets a broken pipe and stops
+        for helper in helpers.values():
+            if not finished:
+                helper.kill()  # its work is thrown away with ours: no need to wait for it
+            helper.join(5)
             if helper.is_alive():
-                helper.terminate()
+                helper.kill()
+                helper.join()
+            helper.close()
+
+
+def _take(tasks: int) -> int | None:
+    data = os.read(tasks, _RECORD.size)
+    return _RECORD.unpack(data)[0] if data else None
+
+
+def _receive(helpers: dict, done: list, progress, block: bool) -> int:
+    """Store the results that helpers have sent (waiting for one when `block`); the number
+    of chunks stored. Raises a helper's error, or WorkerLost when one stopped early."""
+    stored = 0
+    for conn in wait(list(helpers), None if block else 0):
+        try:
+            k, part, error = pickle.loads(conn.recv_bytes())
+        except (EOFError, OSError):  # the helper is gone: normal once it has sent everything
+            helper = helpers.pop(conn)
+            conn.close()
             helper.join()
-        inbox.close()
+            code = helper.exitcode
+            helper.close()
+            if code != 0:
+                raise WorkerLost(f"a worker process stopped before its work was done (exit code {code})") from None
+            continue
+        if error is not None:
+            raise error
+        done[k] = part
+        stored += 1
+        if progress:
+            progress.advance(len(part))
+    return stored
 
 
-def _take(taken, total: int) -> int | None:
-    with taken.get_lock():
-        k = taken.value
-        if k >= total:
-            return None
-        taken.value = k + 1
-    return k
-
-
-def _help(fn, chunks, taken, inbox) -> None:
+def _help(fn, context, chunks, tasks: int, conn) -> None:
     """A helper process: take chunks until none is left, send each one's results back.
 
-    Ctrl+C is the parent's to handle. The cycle collector, off in the parent during a
+    Results are sent by a thread of their own while the next chunk is worked on, so a
+    large result never leaves the helper idle until the main process reads it. Ctrl+C is
+    the main process's to handle. The cycle collector, off in the main process during a
     build, runs here, but over the helper's own objects only (what the fork inherited is
     frozen out of its sight)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     gc.freeze()
     gc.enable()
+    outbox: queue.SimpleQueue = queue.SimpleQueue()
+    sender = threading.Thread(target=_send, args=(outbox, conn), daemon=True)
+    sender.start()
     k = -1
     try:
-        while (k := _take(taken, len(chunks))) is not None:
+        while (k := _take(tasks)) is not None:
             start, stop = chunks[k]
-            inbox.put((k, [fn(_CONTEXT, i) for i in range(start, stop)], None))
-    except BaseException as exc:  # sent to the parent, which raises it with this traceback
-        error = ExceptionWithTraceback(exc, exc.__traceback__)
-        try:
-            pickle.dumps(error)
-        except Exception:
-            error = ExceptionWithTraceback(RuntimeError(f"{type(exc).__name__}: {exc}"), exc.__traceback__)
-        inbox.put((k, None, error))
+            outbox.put(pickle.dumps((k, [fn(context, i) for i in range(start, stop)], None),
+                                    pickle.HIGHEST_PROTOCOL))
+    except BaseException as exc:  # sent to the main process, which raises it with this traceback
+        outbox.put(_error(k, exc))
+    outbox.put(None)
+    sender.join()
+
+
+def _send(outbox: queue.SimpleQueue, conn) -> None:
+    try:
+        while (data := outbox.get()) is not None:
+            conn.send_bytes(data)
+    except OSError:  # the main process stopped listening (it had an error of its own)
+        pass
+    finally:
+        conn.close()
+
+
+def _error(k: int, exc: BaseException) -> bytes:
+    try:
+        return pickle.dumps((k, None, ExceptionWithTraceback(exc, exc.__traceback__)))
+    except Exception:  # an error that cannot be pickled still says what it was
+        error = RuntimeError(f"{type(exc).__name__}: {exc}")
+        return pickle.dumps((k, None, ExceptionWithTraceback(error, exc.__traceback__)))
