@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 from . import plural
 from .cache import Bodies, Cache, Index, State, code_version
 from .config import Config, fingerprint
-from .diagnostics import Diagnostic, GardenError, Report
-from .load import load
+from .diagnostics import ERROR, Diagnostic, GardenError, Report
+from .load import UnreadableText, load
+from .model import Note
 from .parallel import pmap
 from .parse import parse_note
 from .progress import Progress
@@ -191,7 +192,16 @@ def parse_all(sources, cfg: Config, state: State, bodies: Bodies, progress: Prog
 
 def _parse_one(context, i):
     cfg, sources, bodies = context
-    return bodies.stash(parse_note(sources[i].read(), cfg))
+    source = sources[i]
+    try:
+        source = source.read()
+    except (OSError, UnreadableText) as exc:  # changed or removed since load read it
+        line, message, code = (exc.line, str(exc), "encoding") if isinstance(exc, UnreadableText) \
+            else (0, f"cannot read file: {exc.strerror}", "io")
+        # No digest: whatever the file holds next time is parsed again, never taken from the cache.
+        return Note(source.rel, "", source.mtime, {}, False, diagnostics=[
+            Diagnostic(source.rel, line, ERROR, message + "; the note is skipped", code=code)])
+    return bodies.stash(parse_note(source, cfg))
 
 
 def write_site(garden: Garden, theme: Theme, output: Output, report: Report, progress: Progress,

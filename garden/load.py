@@ -34,11 +34,24 @@ class Source:
     mtime_ns: int = 0
 
     def read(self) -> "Source":
-        """This source with its text, reading the file if it was skipped."""
+        """This source with its text, reading the file if it was skipped. The digest is taken
+        again from the bytes read: a file saved since load is cached as what was parsed.
+        Raises OSError, or UnreadableText with the line of bytes that are not UTF-8."""
         if self.text is not None:
             return self
-        text, _ = decode(Path(self.path).read_bytes())
-        return Source(self.rel, self.path, text, self.digest, self.mtime, self.size, self.mtime_ns)
+        data = Path(self.path).read_bytes()
+        text, problem = decode(data)
+        if problem:
+            line, _, message = problem.partition(": ")
+            raise UnreadableText(int(line.split()[1]), message)
+        return Source(self.rel, self.path, text, hashlib.blake2b(data, digest_size=16).hexdigest(), self.mtime,
+                      self.size, self.mtime_ns)
+
+
+class UnreadableText(ValueError):
+    def __init__(self, line: int, message: str):
+        super().__init__(message)
+        self.line = line
 
 
 @dataclass(frozen=True)

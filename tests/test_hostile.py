@@ -455,3 +455,57 @@ def test_os_errors_and_closed_pipes_are_not_internal_errors(tmp_path):
                           shell=True, capture_output=True, text=True, timeout=60,
                           env={**os.environ, "PYTHONUNBUFFERED": "1"})
     assert pipe.stdout == "{" and pipe.stderr == ""
+
+
+def test_a_note_saved_during_a_build_is_cached_as_parsed_and_read_again_next_time(tmp_path, monkeypatch):
+    """Load hashes a note's bytes; the worker that parses it reads the file again. A save
+    in between (an editor writing while the build runs) must not leave the page holding
+    what was parsed under the digest of what load read."""
+    import garden.load
+    from garden.build import build
+    from garden.config import load_config
+
+    note = tmp_path / "v" / "a.md"
+    write_files(tmp_path / "v", {"a.md": PUB + "# A\n\nfirst words\n", "b.md": PUB + "# B\n\nb\n"})
+    cfg = load_config(tmp_path / "v", out=tmp_path / "out")
+    page = tmp_path / "out" / "a" / "index.html"
+    build(cfg)
+    final = PUB + "# A\n\nthe final words\n"
+    note.write_text(final)
+    read = garden.load.Source.read
+
+    def saved_while_parsed(source):
+        if source.rel != "a.md":
+            return read(source)
+        note.write_text(PUB + "# A\n\nhalf writ")  # the editor is still writing...
+        try:
+            return read(source)
+        finally:
+            note.write_text(final)  # ...and finishes with the bytes load read
+
+    monkeypatch.setattr(garden.load.Source, "read", saved_while_parsed)
+    build(cfg)
+    assert "half writ" in page.read_text()  # this build saw the file mid-save
+    monkeypatch.setattr(garden.load.Source, "read", read)
+    build(cfg)
+    assert "the final words" in page.read_text() and "half writ" not in page.read_text()
+
+
+def test_a_note_removed_during_a_build_is_an_error_naming_it_and_the_rest_builds(tmp_path, monkeypatch):
+    import garden.load
+    from garden.build import build
+    from garden.config import load_config
+
+    write_files(tmp_path / "v", {"a.md": PUB + "# A\n\na\n", "b.md": PUB + "# B\n\nb\n"})
+    read = garden.load.Source.read
+
+    def removed_first(source):
+        if source.rel == "a.md":
+            os.remove(source.path)
+        return read(source)
+
+    monkeypatch.setattr(garden.load.Source, "read", removed_first)
+    result = build(load_config(tmp_path / "v", out=tmp_path / "out"), use_cache=False)
+    assert [(d.path, d.level, d.code) for d in result.report.errors] == [("a.md", "error", "io")]
+    assert "cannot read file" in result.report.errors[0].message
+    assert (tmp_path / "out" / "b" / "index.html").is_file() and not (tmp_path / "out" / "a").exists()
