@@ -161,3 +161,21 @@ def test_symlinks_out_of_the_vault_are_not_followed(tmp_path):
     assert "symlink points outside the vault" in r.stderr
     assert not any("LEAKED-CONTENT" in p.read_text(errors="ignore")
                    for p in (tmp_path / "out").rglob("*") if p.is_file())
+
+
+def test_the_command_exits_cleanly_with_stdout_closed_and_keeps_its_report(tmp_path):
+    """The command leaves without Python's teardown; what it printed must still arrive, and a
+    closed stdout (`garden build >&-`) is no reason to fail."""
+    import subprocess
+    import sys
+    write_files(tmp_path / "v", {"a.md": "---\ndg-publish: true\n---\n# A\n\n[[missing]]\n"})
+    closed = subprocess.run(f"{sys.executable} -m garden build {tmp_path / 'v'} --out {tmp_path / 'o'} >&-",
+                            shell=True, capture_output=True, text=True, timeout=120)
+    assert closed.returncode == 0, closed.stderr
+    assert "Traceback" not in closed.stderr and "broken link" in closed.stderr
+    assert (tmp_path / "o" / "a" / "index.html").is_file()
+    piped = run_garden("check", tmp_path / "v", "--format", "json")
+    import json
+    assert piped.returncode == 0
+    assert "broken link: [[missing]] matches no file in the vault" in [
+        d["message"] for d in json.loads(piped.stdout)["diagnostics"]]
