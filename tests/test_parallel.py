@@ -56,3 +56,39 @@ def test_a_helper_that_dies_is_an_error_not_a_hang():
 
 def test_small_jobs_stay_in_this_process():
     assert {pid for _, pid in pmap(_square, 10, 1)} == {PARENT}
+
+
+_sent: set = set()
+
+
+def _killed_while_sending(context, i):
+    if os.getpid() != PARENT:
+        _sent.add(i // 8)
+        if len(_sent) > 1:  # its second chunk, while the first one's large result is being sent
+            time.sleep(0.05)
+            os.kill(os.getpid(), 9)  # as the kernel's out-of-memory killer would
+        return "x" * 400_000
+    time.sleep(0.02)
+    return i
+
+
+@needs_cores
+def test_a_helper_killed_halfway_through_sending_is_an_error_not_a_hang():
+    started = time.monotonic()
+    with pytest.raises(parallel.WorkerLost, match="exit code -9"):
+        pmap(_killed_while_sending, 100, None, min_items=1)
+    assert time.monotonic() - started < 30
+
+
+def _unpicklable_in_helper(context, i):
+    import threading
+    if os.getpid() != PARENT:
+        return threading.Lock()
+    time.sleep(0.002)
+    return i
+
+
+@needs_cores
+def test_a_result_that_cannot_be_pickled_is_reported_as_such():
+    with pytest.raises(TypeError, match="cannot pickle"):
+        pmap(_unpicklable_in_helper, 400, None, min_items=1)
