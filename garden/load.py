@@ -40,15 +40,13 @@ class Source:
         if self.text is not None:
             return self
         data = Path(self.path).read_bytes()
-        text, problem = decode(data)
-        if problem:
-            line, _, message = problem.partition(": ")
-            raise UnreadableText(int(line.split()[1]), message)
-        return Source(self.rel, self.path, text, hashlib.blake2b(data, digest_size=16).hexdigest(), self.mtime,
-                      self.size, self.mtime_ns)
+        return Source(self.rel, self.path, text_of(data), hashlib.blake2b(data, digest_size=16).hexdigest(),
+                      self.mtime, self.size, self.mtime_ns)
 
 
 class UnreadableText(ValueError):
+    """Bytes that are not UTF-8, with the line they are on."""
+
     def __init__(self, line: int, message: str):
         super().__init__(message)
         self.line = line
@@ -89,6 +87,15 @@ def glob_to_regex(pattern: str) -> re.Pattern:
         i += 1
     body = "".join(out)
     return re.compile(("" if anchored else "(?:.*/)?") + body + "(?:/.*)?$", re.IGNORECASE)
+
+
+def text_of(data: bytes) -> str:
+    """`decode`, raising UnreadableText for bytes that are not UTF-8."""
+    text, problem = decode(data)
+    if problem:
+        line, _, message = problem.partition(": ")
+        raise UnreadableText(int(line.split()[1]), message)
+    return text
 
 
 def decode(data: bytes) -> tuple[str, str]:
@@ -175,10 +182,10 @@ def load(vault: Path, skip: list[Path], ignore: list[str], report: Report,
                     except OSError as exc:
                         report.error(rel, 0, f"cannot read file: {exc.strerror}", code="io")
                         continue
-                    _, problem = decode(data)  # checked here, so a file that cannot be read is reported once
-                    if problem:
-                        line, _, msg = problem.partition(": ")
-                        report.error(rel, int(line.split()[1]), msg, code="encoding")
+                    try:
+                        text_of(data)  # checked here, so a file that cannot be read is reported once
+                    except UnreadableText as exc:
+                        report.error(rel, exc.line, str(exc), code="encoding")
                         continue
                     sources.append(Source(rel, path, None, hashlib.blake2b(data, digest_size=16).hexdigest(),
                                           st.st_mtime, st.st_size, st.st_mtime_ns))

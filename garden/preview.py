@@ -16,11 +16,10 @@ the rebuild alone shows the change.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 from pathlib import Path
 
 from .dates import note_dates
-from .load import Source, decode
+from .load import Source
 from .parse import parse_note
 from .paths import page_file
 from .render import render_note
@@ -33,22 +32,20 @@ def preview(garden: Garden, theme: Theme, path: Path) -> tuple[str, bytes] | Non
     cfg = garden.config
     try:
         rel = path.resolve().relative_to(cfg.vault.resolve()).as_posix()
-        data = path.read_bytes()
-        mtime = path.stat().st_mtime
-    except (OSError, ValueError):
+        source = Source(rel, str(path), None, "", path.stat().st_mtime).read()
+    except (OSError, ValueError):  # gone, outside the vault, or not UTF-8: the build will say
         return None
     old = garden.by_rel.get(rel)
     if old is None or garden.listing(old.path):
         return None
-    text, _ = decode(data)
-    note = parse_note(Source(rel, str(path), text, hashlib.blake2b(data, digest_size=16).hexdigest(), mtime), cfg)
+    note = parse_note(source, cfg)
     was = old.note
     if (not note.published or any(d.level == "error" for d in note.diagnostics)
             or (note.meta, note.title, note.tags, note.aliases, note.permalink)
             != (was.meta, was.title, was.tags, was.aliases, was.permalink)
             or _embeds(note) != _embeds(was) or note.embeds != was.embeds):  # embed cycles stay as found
         return None
-    page = Page(note, old.path, old.tree, note_dates(note.meta, rel, mtime, garden.history), old.settings)
+    page = Page(note, old.path, old.tree, note_dates(note.meta, rel, source.mtime, garden.history), old.settings)
     targets = list(resolve_links(garden, page))
     cycles = [t.cycle for link, t in zip(was.links, garden.targets.get(rel, ())) if link.kind == "embed"]
     embeds = [i for i, link in enumerate(note.links) if link.kind == "embed"]
