@@ -90,16 +90,8 @@ def glob_to_regex(pattern: str) -> re.Pattern:
 
 
 def text_of(data: bytes) -> str:
-    """`decode`, raising UnreadableText for bytes that are not UTF-8."""
-    text, problem = decode(data)
-    if problem:
-        line, _, message = problem.partition(": ")
-        raise UnreadableText(int(line.split()[1]), message)
-    return text
-
-
-def decode(data: bytes) -> tuple[str, str]:
-    """Bytes -> (text, error). UTF-8 only (a BOM is fine); line endings become \\n.
+    """A note's bytes as text: UTF-8 only (a BOM is fine), line endings as \\n. Raises
+    UnreadableText, naming the line and byte, for bytes that are not UTF-8.
 
     Our private markers \\x02 and \\x03 are removed: they have no meaning in a note
     and the render stage uses them for link slots.
@@ -107,13 +99,13 @@ def decode(data: bytes) -> tuple[str, str]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        return "", f"line {line}: not valid UTF-8 at byte {exc.start} (save the file as UTF-8)"
+        raise UnreadableText(data.count(b"\n", 0, exc.start) + 1,
+                             f"not valid UTF-8 at byte {exc.start} (save the file as UTF-8)") from None
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     if "\x02" in text or "\x03" in text:
         text = text.replace("\x02", "").replace("\x03", "")
-    return text, ""
+    return text
 
 
 def load(vault: Path, skip: list[Path], ignore: list[str], report: Report,

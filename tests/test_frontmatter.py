@@ -1,7 +1,7 @@
 """Frontmatter in every form real vaults use, and errors that name the file's line."""
 import pytest
 
-from garden.load import decode
+from garden.load import UnreadableText, text_of
 from garden.parse.frontmatter import split
 
 
@@ -23,8 +23,7 @@ def test_forms(text, meta, body_line):
 
 
 def test_bom_and_crlf_are_fine():
-    text, problem = decode("\ufeff---\r\ntitle: Hi\r\n---\r\nBody\r\n".encode("utf-8"))
-    assert problem == ""
+    text = text_of("\ufeff---\r\ntitle: Hi\r\n---\r\nBody\r\n".encode("utf-8"))
     fm = split(text)
     assert fm.meta == {"title": "Hi"} and fm.body.strip() == "Body"
 
@@ -51,8 +50,9 @@ def test_duplicate_keys_warn_with_their_line():
 
 
 def test_non_utf8_names_the_byte():
-    text, problem = decode(b"---\ntitle: ok\n---\ncaf\xe9\n")
-    assert "byte 21" in problem and problem.startswith("line 4")
+    with pytest.raises(UnreadableText) as problem:
+        text_of(b"---\ntitle: ok\n---\ncaf\xe9\n")
+    assert "byte 21" in str(problem.value) and problem.value.line == 4
 
 
 def test_json_frontmatter_reports_duplicate_keys_too():
