@@ -26,32 +26,35 @@ def test_results_come_back_in_order_and_both_processes_work():
         assert PARENT in pids and len(pids) == parallel.workers()
 
 
-def _fails_in_helper(context, i):
-    if os.getpid() != PARENT and i >= 64:
+def misbehaving_helper(act, pause: float = 0.002):
+    """An item function that does `act(i)` in a helper, and in this process only sleeps
+    (slow enough that the helper takes chunks too) and returns the item."""
+    def fn(context, i):
+        if os.getpid() != PARENT:
+            return act(i)
+        time.sleep(pause)
+        return i
+    return fn
+
+
+def _fails_in_helper(i):
+    if i >= 64:
         raise ValueError(f"bad item {i}")
-    time.sleep(0.001)  # the main process is slow: the helper takes chunks too
     return i
 
 
 @needs_cores
 def test_an_error_in_a_helper_is_raised_here_with_the_helper_traceback():
     with pytest.raises(ValueError, match="bad item") as info:
-        pmap(_fails_in_helper, 2000, None, min_items=1)
+        pmap(misbehaving_helper(_fails_in_helper), 2000, None, min_items=1)
     cause = info.value.__cause__
     assert type(cause).__name__ == "RemoteTraceback" and "_fails_in_helper" in str(cause)
-
-
-def _dies_in_helper(context, i):
-    if os.getpid() != PARENT:
-        os._exit(9)
-    time.sleep(0.001)
-    return i
 
 
 @needs_cores
 def test_a_helper_that_dies_is_an_error_not_a_hang():
     with pytest.raises(RuntimeError, match="stopped before its work was done"):
-        pmap(_dies_in_helper, 2000, None, min_items=1)
+        pmap(misbehaving_helper(lambda i: os._exit(9)), 2000, None, min_items=1)
 
 
 def test_small_jobs_stay_in_this_process():
@@ -61,34 +64,24 @@ def test_small_jobs_stay_in_this_process():
 _sent: set = set()
 
 
-def _killed_while_sending(context, i):
-    if os.getpid() != PARENT:
-        _sent.add(i // 8)
-        if len(_sent) > 1:  # its second chunk, while the first one's large result is being sent
-            time.sleep(0.05)
-            os.kill(os.getpid(), 9)  # as the kernel's out-of-memory killer would
-        return "x" * 400_000
-    time.sleep(0.02)
-    return i
+def _killed_while_sending(i):
+    _sent.add(i // 8)
+    if len(_sent) > 1:  # its second chunk, while the first one's large result is being sent
+        time.sleep(0.05)
+        os.kill(os.getpid(), 9)  # as the kernel's out-of-memory killer would
+    return "x" * 400_000
 
 
 @needs_cores
 def test_a_helper_killed_halfway_through_sending_is_an_error_not_a_hang():
     started = time.monotonic()
     with pytest.raises(parallel.WorkerLost, match="exit code -9"):
-        pmap(_killed_while_sending, 100, None, min_items=1)
+        pmap(misbehaving_helper(_killed_while_sending, pause=0.02), 100, None, min_items=1)
     assert time.monotonic() - started < 30
-
-
-def _unpicklable_in_helper(context, i):
-    import threading
-    if os.getpid() != PARENT:
-        return threading.Lock()
-    time.sleep(0.002)
-    return i
 
 
 @needs_cores
 def test_a_result_that_cannot_be_pickled_is_reported_as_such():
+    import threading
     with pytest.raises(TypeError, match="cannot pickle"):
-        pmap(_unpicklable_in_helper, 400, None, min_items=1)
+        pmap(misbehaving_helper(lambda i: threading.Lock()), 400, None, min_items=1)
