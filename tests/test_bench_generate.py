@@ -80,6 +80,21 @@ def test_garden_builds_it_without_errors(garden, tmp_path):
     assert all("broken link" in w or "nests too deep" in w for w in site.warnings)
 
 
+def test_a_site_built_across_processes_equals_one_built_in_this_process(garden, tmp_path, monkeypatch):
+    """Pages, list pages and search files rendered in worker processes, byte for byte."""
+    from garden import parallel
+    from garden.build import build
+    from garden.config import load_config
+
+    sites = {}
+    for name, min_items in (("serial", 10**6), ("parallel", 1)):
+        monkeypatch.setattr(parallel, "PARALLEL_MIN", min_items)
+        build(load_config(garden.root, out=tmp_path / name), use_cache=False)
+        sites[name] = tree(tmp_path / name)
+    assert any(p.startswith("tags/") for p in sites["serial"]) and any(p.startswith("search/") for p in sites["serial"])
+    assert sites["parallel"] == sites["serial"]
+
+
 def test_changes_are_undone_byte_for_byte(tmp_path):
     garden = generate(tmp_path / "g", 12, seed=3)
     before = tree(garden.content)
