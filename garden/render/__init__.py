@@ -233,7 +233,8 @@ def emit_lists(garden: Garden, theme: Theme) -> Iterator[tuple[str, bytes]]:
     """The generated home (when no note is the home), tag pages and folder pages."""
     cfg = garden.config
     claimed = {p.path for p in garden.pages}
-    by_title = sorted(garden.pages, key=lambda p: (p.title.lower(), p.path))
+    order = {id(p): (p.title.lower(), p.path) for p in garden.pages}
+    by_title = sorted(garden.pages, key=lambda p: order[id(p)])
     if garden.home is None:
         yield "index.html", _list_page(garden, theme, "", cfg.title, by_title,
                                        description=cfg.description, is_home=True)
@@ -244,18 +245,20 @@ def emit_lists(garden: Garden, theme: Theme) -> Iterator[tuple[str, bytes]]:
     for tag in garden.tags.values():
         if tag.path in claimed:
             continue  # a note at tags/<tag>.md introduces the tag; its page lists the tag's notes
-        pages = sorted(tag.pages, key=lambda p: (p.title.lower(), p.path))
+        pages = sorted(tag.pages, key=lambda p: order[id(p)])
         yield page_file(tag.path), _list_page(garden, theme, tag.path, cfg.ui.tag_page.format(tag=tag.name), pages)
+    children: dict[str, list[str]] = {}  # folder -> the folders directly in it, in garden.folders' order
+    for f in garden.folders:
+        children.setdefault(f[:f.rstrip("/").rfind("/") + 1], []).append(f)
     for folder, pages in garden.folders.items():
         if folder in claimed:
             continue  # a note with the folder's path (a folder note) is its page
         name = folder.rstrip("/").rsplit("/", 1)[-1]
         subfolders = [{"name": f.rstrip("/").rsplit("/", 1)[-1], "url": relative_url(folder, f)}
-                      for f in garden.folders if f != folder and f.startswith(folder) and f[len(folder):].count("/") == 1]
+                      for f in children.get(folder, ())]
         shown = next((p.tree.split("/")[-2] for p in pages), name)
         yield page_file(folder), _list_page(garden, theme, folder, cfg.ui.folder_page.format(folder=shown),
-                                            sorted(pages, key=lambda p: (p.title.lower(), p.path)),
-                                            subfolders=subfolders)
+                                            sorted(pages, key=lambda p: order[id(p)]), subfolders=subfolders)
 
 
 def emit_404(garden: Garden, theme: Theme) -> Iterator[tuple[str, bytes]]:

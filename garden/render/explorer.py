@@ -34,8 +34,11 @@ def explorer_tree(garden: Garden) -> dict:
         parts = page.tree.split("/")[:-1]
         node = root
         for depth, name in enumerate(parts, 1):
-            node = node["folders"].setdefault(name, {
-                "name": name, "path": slugify_path("/".join(parts[:depth]) + ".md"), "folders": {}, "notes": []})
+            child = node["folders"].get(name)
+            if child is None:
+                child = node["folders"][name] = {
+                    "name": name, "path": slugify_path("/".join(parts[:depth]) + ".md"), "folders": {}, "notes": []}
+            node = child
         entry = {"title": page.title, "path": page.path}
         if page.settings.get("note_icon"):
             entry["icon"] = page.settings["note_icon"]

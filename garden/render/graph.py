@@ -42,13 +42,14 @@ def graph_data(garden: Garden) -> dict:
     return {"nodes": nodes, "links": sorted([a, b] for a, b in links)}
 
 
-def emit_graph(garden: Garden, theme: Theme) -> Iterator[tuple[str, bytes]]:
+def emit_graph(garden: Garden, theme: Theme) -> Iterator[tuple]:
     yield GRAPH_JSON, json.dumps(graph_data(garden), ensure_ascii=False, separators=(",", ":")).encode()
     if GRAPH_PAGE in garden.by_path:
         return  # a note took the address; the header then has no graph link
-    from . import site_view  # the views live in render/__init__
+    from . import Deferred, site_view, view_key  # the views live in render/__init__
     cfg = garden.config
     view = {"kind": "graph", "title": cfg.ui.global_graph, "path": GRAPH_PAGE,
             "canonical": cfg.absolute_url(GRAPH_PAGE), "description": cfg.description}
-    yield GRAPH_PAGE + "index.html", theme.render("graph.html", site=site_view(garden, theme, GRAPH_PAGE),
-                                                   page=view, ui=cfg.ui).encode()
+    yield GRAPH_PAGE + "index.html", Deferred(
+        view_key(theme, cfg, view, garden.home is None),  # with the config and theme, all site_view reads
+        lambda: theme.render("graph.html", site=site_view(garden, theme, GRAPH_PAGE), page=view, ui=cfg.ui).encode())
