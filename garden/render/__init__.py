@@ -104,15 +104,15 @@ def page_key(garden: Garden, page: Page, common: str) -> str:
             continue
         seen.add(current.rel)
         h.update(_links_digest(garden, current))
-        for link, target in zip(current.links, garden.targets.get(current.rel, ())):
-            if link.kind == "embed" and target.kind == "note" and (embedded := garden.by_rel.get(target.rel)):
+        for rel in garden.resolutions[current.rel].embedded:
+            if (embedded := garden.by_rel.get(rel)) is not None:
                 todo.append(embedded.note)
-    h.update("".join(_card(garden, p) for p in garden.backlinks.get(note.rel, ())).encode())
+    cards, dated = _cards(garden)
+    h.update("".join([cards[id(p)] for p in garden.backlinks.get(note.rel, ())]).encode())
     for tag in note.tags:
         t = garden.tags.get(tag.lower())
         h.update(f"#{t.name if t else ''}".encode())
-    for p in garden.listing(page.path) or ():
-        h.update((_card(garden, p) + _dated(garden, p)).encode())
+    h.update("".join([dated[id(p)] for p in garden.listing(page.path) or ()]).encode())
     return h.hexdigest()
 
 
@@ -136,10 +136,15 @@ def _links_digest(garden: Garden, note) -> bytes:
     return _once(garden, "links", note.rel, make)
 
 
-def _card(garden: Garden, page: Page) -> str:
-    """What a list of pages shows of each: title, place, summary, tags."""
-    return _once(garden, "cards", id(page),
-                 lambda: f"{page.path}\0{page.title}\0{page.note.summary}\0{'|'.join(page.note.tags)}\n")
+def _cards(garden: Garden) -> tuple[dict[int, str], dict[int, str]]:
+    """What a list of pages shows of each page (place, title, summary, tags), and that with
+    what page_dates reads, by id(page): worked out once per build for every key that reads them."""
+    found = garden.memo.get("cards")
+    if found is None:
+        cards = {id(p): f"{p.path}\0{p.title}\0{p.note.summary}\0{'|'.join(p.note.tags)}\n" for p in garden.pages}
+        dated = {id(p): f"{cards[id(p)]}{page_dates(p)}\n" for p in garden.pages}
+        found = garden.memo["cards"] = (cards, dated)
+    return found
 
 
 def render_note(garden: Garden, theme: Theme, page: Page) -> tuple[bytes, list[Diagnostic]]:
@@ -208,8 +213,8 @@ def common_key(theme: Theme, cfg) -> str:
 def _list_page(garden: Garden, theme: Theme, path: str, title: str, pages: list[Page], **extra) -> Deferred:
     """A listing, rendered only when what it shows changed: its key is built from each
     entry's card (cheap strings), the full view only when the page is rendered."""
-    entries = hashlib.blake2b("".join([_card(garden, p) + _dated(garden, p) for p in pages]).encode(),
-                              digest_size=16).hexdigest()
+    dated = _cards(garden)[1]
+    entries = hashlib.blake2b("".join([dated[id(p)] for p in pages]).encode(), digest_size=16).hexdigest()
     key = view_key(theme, garden.config, path, title, extra, garden.home is None, GRAPH_PAGE in garden.by_path,
                    entries)
 
@@ -222,11 +227,6 @@ def _list_page(garden: Garden, theme: Theme, path: str, title: str, pages: list[
                             ui=garden.config.ui).encode()
 
     return Deferred(key, make)
-
-
-def _dated(garden: Garden, page: Page) -> str:
-    """What page_dates reads of a page."""
-    return _once(garden, "dated", id(page), lambda: f"{page_dates(page)}\n")
 
 
 def emit_lists(garden: Garden, theme: Theme) -> Iterator[tuple[str, bytes]]:

@@ -23,7 +23,7 @@ def in_graph(page: Page) -> bool:
 
 
 def graph_data(garden: Garden) -> dict:
-    """{"nodes": [{id, title, tags, folder}], "links": [[source index, target index], ...]}."""
+    """{"nodes": [{id, title, tags, folder}], "links": [(source index, target index), ...]}."""
     pages = [p for p in garden.pages if in_graph(p)]
     index = {p.note.rel: i for i, p in enumerate(pages)}
     nodes = []
@@ -34,12 +34,8 @@ def graph_data(garden: Garden) -> dict:
     links = set()
     for page in pages:
         source = index[page.note.rel]
-        for link, target in zip(page.note.links, garden.targets.get(page.note.rel, [])):
-            if link.kind in ("link", "embed") and target.kind == "note" and target.rel in index:
-                other = index[target.rel]
-                if other != source:
-                    links.add((source, other))
-    return {"nodes": nodes, "links": sorted([a, b] for a, b in links)}
+        links.update((source, index[rel]) for rel in garden.resolutions[page.note.rel].linked if rel in index)
+    return {"nodes": nodes, "links": sorted(links)}  # pairs: JSON writes a tuple as a list
 
 
 def emit_graph(garden: Garden, theme: Theme) -> Iterator[tuple]:

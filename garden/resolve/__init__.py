@@ -188,7 +188,7 @@ def resolve(notes: list[Note], attachments: list[str], cfg: Config, report: Repo
             targets = tuple(_resolve_link(link, page, context, found) for link in note.links)
             deps = tuple(sorted({(t.rel, by_rel[t.rel].note.digest) for t, link in zip(targets, note.links)
                                  if t.kind == "note" and link.fragment and t.rel != note.rel}))
-            last = Resolution(note.digest, epoch, deps, targets, tuple(found.items))
+            last = Resolution(note.digest, epoch, deps, targets, tuple(found.items), *_reach(note, targets))
         resolutions[note.rel] = last
         report.extend(last.diagnostics)
 
@@ -196,13 +196,11 @@ def resolve(notes: list[Note], attachments: list[str], cfg: Config, report: Repo
     linked_from: dict[str, dict[int, Page]] = {}  # target rel -> {id(page): page}, each source once
     files: dict[str, str] = {}
     for page in pages:
-        resolved = targets[page.note.rel] = resolutions[page.note.rel].targets
-        for link, target in zip(page.note.links, resolved):
-            if target.kind == "note":
-                if target.rel != page.note.rel and link.kind in ("link", "embed"):
-                    linked_from.setdefault(target.rel, {})[id(page)] = page
-            elif target.kind == "file":
-                files[target.rel] = target.path
+        resolution = resolutions[page.note.rel]
+        targets[page.note.rel] = resolution.targets
+        for rel in resolution.linked:
+            linked_from.setdefault(rel, {})[id(page)] = page
+        files.update(resolution.files)
     order = {id(p): (p.title.lower(), p.path) for p in pages}
     backlinks = {rel: sorted(sources.values(), key=lambda p: order[id(p)]) for rel, sources in linked_from.items()}
     _mark_embed_cycles(pages, by_rel, targets, report)
@@ -228,13 +226,34 @@ class Resolution(NamedTuple):
     deps: tuple  # (rel, digest) of notes whose headings or blocks a link points into
     targets: tuple  # Target per link
     diagnostics: tuple  # the warnings resolving produced
+    linked: tuple  # the notes it links to or embeds, itself left out (see _reach)
+    embedded: tuple  # the note of each of its note embeds, in order
+    files: tuple  # (vault path, site path) of each file it shows or links to
 
     def __reduce__(self):  # Targets pickle as plain tuples, several times faster than NamedTuples
-        return _resolution, (self.digest, self.epoch, self.deps, tuple(map(tuple, self.targets)), self.diagnostics)
+        return _resolution, (self.digest, self.epoch, self.deps, tuple(map(tuple, self.targets)), *self[4:])
 
 
-def _resolution(digest, epoch, deps, targets, diagnostics) -> Resolution:
-    return Resolution(digest, epoch, deps, tuple(map(tuple.__new__, repeat(Target), targets)), diagnostics)
+def _resolution(digest, epoch, deps, targets, *rest) -> Resolution:
+    return Resolution(digest, epoch, deps, tuple(map(tuple.__new__, repeat(Target), targets)), *rest)
+
+
+def _reach(note: Note, targets: tuple) -> tuple[tuple[str, ...], tuple[str, ...], tuple[tuple[str, str], ...]]:
+    """The notes a note links to or embeds, the notes it embeds, and the files it uses: what
+    backlinks, page keys, the graph and the site's attachments read of its links, worked
+    out once with its resolution rather than from every link of every note in each build."""
+    notes: dict[str, None] = {}
+    embedded: list[str] = []
+    files: dict[str, str] = {}
+    for link, target in zip(note.links, targets):
+        if target.kind == "note":
+            if target.rel != note.rel and link.kind in ("link", "embed"):
+                notes[target.rel] = None
+            if link.kind == "embed":
+                embedded.append(target.rel)
+        elif target.kind == "file":
+            files[target.rel] = target.path
+    return tuple(notes), tuple(embedded), tuple(files.items())
 
 
 def _epoch(pages: list[Page], notes: list[Note], attachments: list[str], tags: dict, folders: dict) -> str:
@@ -433,7 +452,10 @@ def _tags(pages: list[Page]) -> dict[str, Tag]:
                 name = "/".join(parts[:depth])
                 names.setdefault(name.lower(), name)
         for key, name in names.items():
-            tags.setdefault(key, Tag(name, tag_path(name))).pages.append(page)
+            tag = tags.get(key)
+            if tag is None:
+                tag = tags[key] = Tag(name, tag_path(name))
+            tag.pages.append(page)
     return dict(sorted(tags.items()))
 
 
