@@ -104,7 +104,7 @@ def _build(cfg: Config, force: bool, progress: Progress | None, use_cache: bool,
     with stage("parse"):
         notes, state = parse_vault(cfg, vault, cache, report, progress)
     with stage("resolve"):
-        garden = resolve(notes, list(vault.attachments), cfg, report, state.resolutions)
+        garden = resolve(notes, list(vault.attachments), cfg, report, state.resolutions, state.history)
     if not garden.pages:
         raise GardenError(nothing_published(cfg, len(notes)), str(cfg.vault))
     garden.bodies = cache.bodies
@@ -123,7 +123,7 @@ def _build(cfg: Config, force: bool, progress: Progress | None, use_cache: bool,
         raise
     if written is not None:  # a held-back site must not look current to the next build
         cache.save(Index(file_stats(vault), inputs, report.items, len(garden.pages)),
-                   state.after({n.rel: n for n in notes}, rendered, garden.resolutions))
+                   state.after({n.rel: n for n in notes}, rendered, garden.resolutions, _history(garden)))
     return BuildResult(len(notes), len(garden.pages), len(output.new), output.changed, report,
                        time.perf_counter() - started, garden, timings, written, theme)
 
@@ -135,11 +135,16 @@ def read_garden(cfg: Config, report: Report, progress: Progress | None = None,
     cache = Cache(cfg.cache_dir, fingerprint(cfg), enabled=use_cache)
     vault = load_vault(cfg, report, cache.load_index())
     notes, state = parse_vault(cfg, vault, cache, report, progress or Progress(enabled=False))
-    garden = resolve(notes, list(vault.attachments), cfg, report, state.resolutions)
+    garden = resolve(notes, list(vault.attachments), cfg, report, state.resolutions, state.history)
     garden.bodies = cache.bodies
     # No input fingerprint: the site was not built, so the next build must not skip its work.
-    cache.save(Index(file_stats(vault), "", []), state.after({n.rel: n for n in notes}, state.pages, garden.resolutions))
+    cache.save(Index(file_stats(vault), "", []), state.after({n.rel: n for n in notes}, state.pages, garden.resolutions,
+                                                           _history(garden)))
     return garden, notes
+
+
+def _history(garden: Garden) -> tuple | None:
+    return (garden.history_at, garden.history) if garden.history_at else None
 
 
 def load_vault(cfg: Config, report: Report, index: Index):

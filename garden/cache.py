@@ -93,10 +93,12 @@ class State:
     notes: dict[str, Note] = field(default_factory=Packed)  # rel -> note, body stored apart
     pages: dict[str, list] = field(default_factory=dict)  # page path -> its render-time diagnostics
     resolutions: dict = field(default_factory=Packed)  # rel -> resolve.Resolution
+    history: tuple | None = None  # dates.git_history's (commit, dates)
 
-    def after(self, notes: dict[str, Note], pages: dict[str, list], resolutions: dict) -> "State":
+    def after(self, notes: dict[str, Note], pages: dict[str, list], resolutions: dict,
+              history: tuple | None) -> "State":
         """The next build's state, reusing this one's bytes for what did not change."""
-        return State(Packed(notes, self.notes), pages, Packed(resolutions, self.resolutions))
+        return State(Packed(notes, self.notes), pages, Packed(resolutions, self.resolutions), history)
 
 
 class Bodies:

@@ -62,43 +62,51 @@ def _from_meta(meta: dict, keys: tuple[str, ...]) -> datetime.datetime | None:
     return None
 
 
-def git_history(vault: Path, report: Report | None = None) -> dict[str, tuple[float, float]]:
-    """Vault path -> (first, last) author timestamp, from one `git log` over the vault.
+History = tuple[str, dict[str, tuple[float, float]]]
 
-    Empty when the vault is not in a git work tree or git is missing.
+
+def git_history(vault: Path, report: Report | None = None, known: History | None = None) -> History:
+    """(HEAD's commit, vault path -> (first, last) author timestamp), from one `git log` over
+    the vault; ("", {}) when the vault is not in a git work tree with a commit, or git is missing.
+
+    `known`, what an earlier call returned, is returned again while HEAD is the same commit:
+    the log of a long history takes a good part of a second, asking for HEAD milliseconds.
     """
     try:
-        top = subprocess.run(["git", "rev-parse", "--is-shallow-repository"], cwd=vault,
+        top = subprocess.run(["git", "rev-parse", "--is-shallow-repository", "HEAD"], cwd=vault,
                              capture_output=True, text=True, timeout=30)
     except (OSError, subprocess.SubprocessError):
-        return {}
+        return "", {}
     if top.returncode != 0:
-        return {}
-    if top.stdout.strip() == "true" and report is not None:
+        return "", {}
+    shallow, _, head = top.stdout.strip().partition("\n")
+    if shallow == "true" and report is not None:
         report.warning(str(vault), 0, "the vault is a shallow git clone, so its notes' dates come from the "
                        "few commits it holds and may all look new",
                        hint="fetch the full history (git fetch --unshallow, or fetch-depth: 0 in "
                             "actions/checkout) or set created/updated in the frontmatter", code="shallow-clone")
+    if known is not None and known[0] == head:
+        return known
     try:
         log = subprocess.run(["git", "-c", "core.quotepath=off", "log", "-z", "--format=%x1e%at",
                               "--name-only", "--relative", "--no-renames", "--", "."],
                              cwd=vault, capture_output=True, timeout=300)
     except (OSError, subprocess.SubprocessError):
-        return {}
+        return "", {}
     if log.returncode != 0:
-        return {}
+        return "", {}
     history: dict[str, tuple[float, float]] = {}
     for chunk in log.stdout.decode("utf-8", "replace").split("\x1e"):
-        head, _, rest = chunk.partition("\0")
-        if not head.strip().isdigit():
+        stamp, _, rest = chunk.partition("\0")
+        if not stamp.strip().isdigit():
             continue
-        when = float(head.strip())
+        when = float(stamp.strip())
         for name in rest.lstrip("\n").split("\0"):
             if not name:
                 continue
             first, last = history.get(name, (when, when))  # newest commit comes first
             history[name] = (min(first, when), max(last, when))
-    return history
+    return head, history
 
 
 def note_dates(meta: dict, rel: str, mtime: float, history: dict[str, tuple[float, float]]) -> Dates:

@@ -235,6 +235,40 @@ def test_dates_come_from_one_git_log_and_a_shallow_clone_is_reported(tmp_path, m
     assert len(shallow) == 1 and "fetch-depth: 0" in shallow[0].hint
 
 
+def test_git_dates_are_read_again_only_when_head_moves(tmp_path, monkeypatch):
+    """The log of a long history is slow; the cache keeps it while HEAD stays the same commit."""
+    from garden import dates
+    from garden.build import build
+    from garden.config import load_config
+
+    repo = tmp_path / "repo"
+    write_files(repo / "content", {"Old Note.md": pub("one"), "Other.md": pub("two")})
+    (repo / "garden.toml").write_text("")
+    _git(repo, "init", "-q", "-b", "main")
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-qm", "first", date="2021-04-05T12:00:00Z")
+    logs = []
+    run = dates.subprocess.run
+
+    def counting(args, **kw):
+        if "log" in args:
+            logs.append(args)
+        return run(args, **kw)
+
+    monkeypatch.setattr(dates.subprocess, "run", counting)
+
+    def updated() -> str:
+        result = build(load_config(repo, out=tmp_path / "site"))
+        return next(p.dates.updated.date().isoformat() for p in result.garden.pages if p.note.rel == "Old Note.md")
+
+    assert updated() == "2021-04-05" and len(logs) == 1
+    write_files(repo / "content", {"Other.md": pub("two, edited but not committed")})
+    assert updated() == "2021-04-05" and len(logs) == 1  # HEAD did not move: the log is not read again
+    write_files(repo / "content", {"Old Note.md": pub("one, revised")})
+    _git(repo, "commit", "-qam", "second", date="2022-07-08T12:00:00Z")
+    assert updated() == "2022-07-08" and len(logs) == 2
+
+
 def test_pages_show_their_dates(site):
     meta = site.page("alpha/").select_one(".note-meta time")
     assert meta["datetime"] == "2024-02-01"

@@ -18,7 +18,7 @@ from typing import NamedTuple
 
 from ..cache import Bodies
 from ..config import Config, note_settings
-from ..dates import Dates, git_history, note_dates
+from ..dates import Dates, History, git_history, note_dates
 from ..diagnostics import Report, did_you_mean
 from ..markdown.headings import heading_slug
 from ..markdown.tags import HOME_TAG
@@ -77,6 +77,7 @@ class Garden:
     resolutions: dict = field(default_factory=dict)  # rel -> Resolution, for the next build
     memo: dict = field(default_factory=dict)  # what render works out once per build (see render.page_key)
     history: dict = field(default_factory=dict)  # git dates per vault path (see dates.git_history)
+    history_at: str = ""  # the commit `history` was read at
     context: "_Context | None" = None  # what resolving a link looks at (see resolve_links)
 
     def html(self, note: Note) -> str:
@@ -120,8 +121,9 @@ def _is_home(note: Note) -> int:
 
 
 def resolve(notes: list[Note], attachments: list[str], cfg: Config, report: Report,
-            previous: dict[str, Resolution] | None = None) -> Garden:
-    """The garden; `previous` holds the last build's per-note resolutions, reused where still valid."""
+            previous: dict[str, Resolution] | None = None, history: History | None = None) -> Garden:
+    """The garden; `previous` holds the last build's per-note resolutions, reused where still
+    valid, and `history` its git dates, reused while HEAD has not moved."""
     notes = sorted(notes, key=lambda n: n.rel)
     published = [n for n in notes if n.published]
 
@@ -161,7 +163,7 @@ def resolve(notes: list[Note], attachments: list[str], cfg: Config, report: Repo
         claimed[path] = note.rel
         pages.append(Page(note, path, tree, settings=note_settings(note.meta, cfg.display)))
     pages.sort(key=lambda p: p.note.rel)
-    history = git_history(cfg.vault, report) if pages else {}
+    history_at, history = git_history(cfg.vault, report, history) if pages else ("", {})
     for page in pages:
         page.dates = note_dates(page.note.meta, page.note.rel, page.note.mtime, history)
     by_rel = {p.note.rel: p for p in pages}
@@ -210,7 +212,7 @@ def resolve(notes: list[Note], attachments: list[str], cfg: Config, report: Repo
                      code="duplicate-permalink")
 
     return Garden(cfg, pages, by_rel, home, targets, backlinks, tags, files, folders, resolutions=resolutions,
-                  history=history, context=context)
+                  history=history, history_at=history_at, context=context)
 
 
 def resolve_links(garden: Garden, page: Page) -> tuple[Target, ...]:
