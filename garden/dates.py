@@ -20,6 +20,7 @@ from .diagnostics import Report
 CREATED_KEYS = ("created", "date", "dg-created", "created_at", "createdAt")
 UPDATED_KEYS = ("updated", "modified", "dg-updated", "lastmod", "last_modified", "last-modified", "updatedAt")
 UTC = datetime.timezone.utc
+DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?\s*(Z|[+-]\d{2}:?\d{2})?)?$")
 
 
 @dataclass(frozen=True)
@@ -38,8 +39,7 @@ def parse_date(value) -> datetime.datetime | None:
     if not isinstance(value, str):
         return None
     text = value.strip()
-    m = re.match(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?\s*(Z|[+-]\d{2}:?\d{2})?)?$",
-                 text)
+    m = DATE.match(text)
     if not m:
         return None
     y, mo, d, h, mi, s, tz = m.groups()
@@ -56,8 +56,8 @@ def parse_date(value) -> datetime.datetime | None:
 
 def _from_meta(meta: dict, keys: tuple[str, ...]) -> datetime.datetime | None:
     for key in keys:
-        found = parse_date(meta.get(key))
-        if found is not None:
+        value = meta.get(key)
+        if value is not None and (found := parse_date(value)) is not None:
             return found
     return None
 

@@ -37,12 +37,15 @@ def path_segment(text: str) -> str:
     ("🌱", "✨ ✨") keeps its own characters instead, so two such names never share a page
     (and never become the home page). A very long slug is cut and made unique by a digest."""
     slug = slugify_segment(text) or _UNSAFE.sub("-", unicodedata.normalize("NFC", text)).strip("-.")
-    digest = hashlib.blake2b(text.encode(), digest_size=4).hexdigest()
     if not slug:
-        return "_" + digest
+        return "_" + _short_digest(text)
     if len(slug.encode()) > MAX_SEGMENT:  # file systems refuse names over 255 bytes
-        slug = slug.encode()[:MAX_SEGMENT - 9].decode(errors="ignore").rstrip("-") + "-" + digest
+        slug = slug.encode()[:MAX_SEGMENT - 9].decode(errors="ignore").rstrip("-") + "-" + _short_digest(text)
     return slug
+
+
+def _short_digest(text: str) -> str:
+    return hashlib.blake2b(text.encode(), digest_size=4).hexdigest()
 
 
 @lru_cache(maxsize=65536)
