@@ -147,6 +147,7 @@ def test_a_failed_build_leaves_the_previous_site(tmp_path):
                                                             "{{ page.nonexistent.attr }}{% endblock %}"})
     r = run_garden("build", root)
     assert r.returncode != 0 and "Traceback" not in r.stderr
+    assert "templates/note.html:1: error: template error: 'dict object' has no attribute 'nonexistent'" in r.stderr
     after = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
     assert after == snapshot
 

@@ -29,11 +29,29 @@ def shipped_themes() -> Path:
     return installed if (installed / "default").is_dir() else package.parent / "themes"
 
 
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
+class _Environment(jinja2.Environment):
+    """Jinja reads `page.title` as an attribute first and only then as an item, so on the
+    plain dicts garden renders from, each lookup raised and caught an AttributeError: a
+    fifth of a note page's rendering. A plain dict's key is looked up directly; anything
+    else, and a dict's own methods (`page.features.get`), are read as Jinja reads them."""
+
+    def getattr(self, obj, attribute):
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                return self.undefined(obj=obj, name=attribute)
+        return super().getattr(obj, attribute)
+
+
 class Theme:
     def __init__(self, cfg: Config):
         self.folders = self._folders(cfg)
         loader = jinja2.FileSystemLoader([str(f / "templates") for f in self.folders])
-        self.env = jinja2.Environment(
+        self.env = _Environment(
             loader=loader, autoescape=True, trim_blocks=True, lstrip_blocks=True,
             undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
         )
