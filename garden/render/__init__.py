@@ -43,23 +43,29 @@ def site_view(garden: Garden, theme: Theme, page_path: str) -> dict:
         "dates": {"created": cfg.dates.created, "updated": cfg.dates.updated},
         "graph_url": root + GRAPH_PAGE if GRAPH_PAGE not in garden.by_path else "",
         "feed_url": root + FEED if feeds_enabled(cfg) else "",
-        "display": dataclasses.asdict(cfg.display),
+        "display": _made_once(cfg.display, dataclasses.asdict),
         "ui_json": ui_json(cfg),
     }
 
 
 def ui_json(cfg) -> Markup:
-    """The UI strings the page's script needs, as JSON safe inside <script> (made once per build)."""
-    found = _UI_JSON.get(id(cfg.ui))  # read once: `garden serve` renders previews from another thread
-    if found is None or found[0] is not cfg.ui:
-        data = json.dumps(dataclasses.asdict(cfg.ui), ensure_ascii=False, sort_keys=True)
-        found = (cfg.ui, Markup(data.replace("<", "\\u003c").replace("&", "\\u0026")))
-        _UI_JSON.clear()
-        _UI_JSON[id(cfg.ui)] = found
+    """The UI strings the page's script needs, as JSON safe inside <script>."""
+    def make(ui) -> Markup:
+        data = json.dumps(dataclasses.asdict(ui), ensure_ascii=False, sort_keys=True)
+        return Markup(data.replace("<", "\\u003c").replace("&", "\\u0026"))
+    return _made_once(cfg.ui, make)
+
+
+def _made_once(source, make: Callable[[Any], Any]):
+    """make(source), worked out once while `source` (a part of the config) is the very object it
+    was made from: every page's view holds it, and templates only read it."""
+    found = _MADE.get(make.__qualname__)  # read once: `garden serve` renders previews from another thread
+    if found is None or found[0] is not source:
+        found = _MADE[make.__qualname__] = (source, make(source))
     return found[1]
 
 
-_UI_JSON: dict = {}
+_MADE: dict = {}
 
 
 def page_dates(page: Page) -> dict:
