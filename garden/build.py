@@ -211,7 +211,7 @@ def _parse_one(context, i):
 
 def write_site(garden: Garden, theme: Theme, output: Output, report: Report, progress: Progress,
                previous: dict[str, list]) -> dict[str, list]:
-    """Render the pages and garden-wide outputs whose inputs changed, across cores.
+    """Render the pages whose inputs changed, then every garden-wide output; both across cores.
 
     Returns each page's render-time diagnostics, so a page that is not rendered
     again still reports its problems.
@@ -227,7 +227,15 @@ def write_site(garden: Garden, theme: Theme, output: Output, report: Report, pro
             diagnostics[page.path] = previous[page.path]
         else:
             todo.append(i)
-    deferred: list[tuple[str, Deferred]] = []  # garden-wide outputs to render with the pages
+    progress.start("writing pages", len(todo))
+    results = pmap(_render_one, len(todo), (garden, theme, output, todo, keys), progress)
+    for i, (changed, found) in zip(todo, results):
+        page = garden.pages[i]
+        output.note(_page_file(page.path), keys[i], changed)
+        diagnostics[page.path] = found
+    for found in diagnostics.values():
+        report.extend(found)
+    deferred: list[tuple[str, Deferred]] = []  # garden-wide outputs whose key changed
     for emitter in EMITTERS:
         for item in emitter(garden, theme):
             if isinstance(item, Diagnostic):  # an emitter may report a problem instead of a file
@@ -243,16 +251,10 @@ def write_site(garden: Garden, theme: Theme, output: Output, report: Report, pro
                 output.write(site_path, content)
             else:
                 output.copy(site_path, content)
-    progress.start("writing pages", len(todo) + len(deferred))
-    results = pmap(_render_one, len(todo) + len(deferred), (garden, theme, output, todo, keys, deferred), progress)
-    for i, (changed, found) in zip(todo, results):
-        page = garden.pages[i]
-        output.note(_page_file(page.path), keys[i], changed)
-        diagnostics[page.path] = found
-    for (site_path, content), (changed, _) in zip(deferred, results[len(todo):]):
+    # Rendered after the pages, not with them: a helper forked now shares the emitters' data
+    # (the search index's shards), which the pages' helper would have copied for nothing.
+    for (site_path, content), changed in zip(deferred, pmap(_make_one, len(deferred), (output, deferred))):
         output.note(site_path, content.key, changed)
-    for found in diagnostics.values():
-        report.extend(found)
     return diagnostics
 
 
@@ -267,15 +269,17 @@ def _page_file(path: str) -> str:
 
 
 def _render_one(context, n):
-    """Output n: a note's page, or after those a garden-wide output; (staged?, diagnostics)."""
-    garden, theme, output, todo, keys, deferred = context
-    if n >= len(todo):
-        site_path, content = deferred[n - len(todo)]
-        return output.stage(site_path, content.make(), content.key), []
+    garden, theme, output, todo, keys = context
     page = garden.pages[todo[n]]
     html, diagnostics = render_note(garden, theme, page)
     changed = output.stage(_page_file(page.path), html, keys[todo[n]])
     return changed, diagnostics
+
+
+def _make_one(context, n) -> bool:
+    output, deferred = context
+    site_path, content = deferred[n]
+    return output.stage(site_path, content.make(), content.key)
 
 
 def nothing_published(cfg: Config, count: int) -> str:
