@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterator
-from email.utils import format_datetime
-from xml.sax.saxutils import escape, quoteattr
 
 from ..config import Config
 from ..diagnostics import Diagnostic
@@ -46,6 +44,7 @@ def _iso(when: datetime.datetime | None) -> str:
 
 
 def atom(garden: Garden) -> bytes:
+    from xml.sax.saxutils import escape, quoteattr  # imported here: a build without feeds never needs them
     cfg = garden.config
     pages = feed_pages(garden)
     updated = max((p.dates.updated for p in pages if p.dates), default=EPOCH)
@@ -75,6 +74,8 @@ def atom(garden: Garden) -> bytes:
 
 
 def rss(garden: Garden) -> bytes:
+    from email.utils import format_datetime
+    from xml.sax.saxutils import escape, quoteattr
     cfg = garden.config
     pages = feed_pages(garden)
     lines = ['<?xml version="1.0" encoding="utf-8"?>',

@@ -47,9 +47,8 @@ import zlib
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
-
-import regex
 
 from ..cache import code_version
 from ..config import fingerprint
@@ -66,9 +65,6 @@ KEY_LENGTH = 3
 SHARD_BUDGET = 6000  # postings in one shard before longer prefixes get their own
 LENGTHS_CHUNK = 1024  # documents per file of field lengths, about
 STORED_CHUNK = 8  # documents per file of result data, about: a result list reads about one per result
-# Letters, marks and digits, as the page's /[\p{L}\p{M}\p{N}]+/gu (the standard `re`
-# has no Unicode property classes).
-WORD = regex.compile(r"[\p{L}\p{M}\p{N}]{2,}")
 ASCII_WORD = re.compile(r"[a-z0-9]{2,}")
 # Words too common to find anything: Lucene's English stop words. The list travels in
 # meta.json, so the page drops the same words from queries.
@@ -91,7 +87,15 @@ def tokenize(text: str, stop: frozenset[str] = frozenset()) -> list[str]:
 def _words(text: str) -> list[str]:
     if text.isascii():  # the same words, found twice as fast
         return ASCII_WORD.findall(text.lower())
-    return WORD.findall(unicodedata.normalize("NFC", text).lower())
+    return _word().findall(unicodedata.normalize("NFC", text).lower())
+
+
+@lru_cache(maxsize=1)
+def _word():
+    """Letters, marks and digits, as the page's /[\p{L}\p{M}\p{N}]+/gu (the standard `re` has no
+    Unicode property classes); `regex` is imported on the first text that is not ASCII."""
+    import regex
+    return regex.compile(r"[\p{L}\p{M}\p{N}]{2,}")
 
 
 def term_counts(text: str, stop: frozenset[str]) -> Counter:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterator
-from xml.sax.saxutils import escape
 
 from ..resolve import Garden
 from .feeds import feeds_enabled
@@ -41,6 +40,7 @@ def emit_sitemap(garden: Garden, theme: Theme) -> Iterator[tuple[str, bytes]]:
     cfg = garden.config
     robots = ["User-agent: *", "Allow: /"]
     if feeds_enabled(cfg):
+        from xml.sax.saxutils import escape  # imported here: most builds without a base_url never need it
         lines = ['<?xml version="1.0" encoding="utf-8"?>',
                  '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
         for path, lastmod in sitemap_entries(garden):
