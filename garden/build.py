@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from . import plural
 from .cache import Bodies, Cache, Index, State, code_version
 from .config import Config, fingerprint
+from .dates import git_head
 from .diagnostics import ERROR, Diagnostic, GardenError, Report
 from .load import UnreadableText, load
 from .model import Note
@@ -144,6 +145,7 @@ def read_garden(cfg: Config, report: Report, progress: Progress | None = None,
 
 
 def _history(garden: Garden) -> tuple | None:
+    """The git dates to keep for the next build (none for a shallow clone: see dates.git_history)."""
     return (garden.history_at, garden.history) if garden.history_at else None
 
 
@@ -167,9 +169,10 @@ def file_stats(vault) -> dict[str, tuple[int, int, str]]:
 
 
 def input_fingerprint(cfg: Config, theme: Theme, vault) -> str:
-    """Everything a build reads, by name, size and mtime: equal means the site is current."""
+    """Everything a build reads, by name, size and mtime, and where the git history the dates
+    come from stands: equal means the site is current."""
     h = hashlib.blake2b(digest_size=16)
-    h.update(f"{fingerprint(cfg)}\0{theme.fingerprint}\0{code_version()}\0{cfg.out}\0".encode())
+    h.update(f"{fingerprint(cfg)}\0{theme.fingerprint}\0{code_version()}\0{cfg.out}\0{git_head(cfg.vault)}\0".encode())
     for s in vault.sources:
         h.update(f"{s.rel}\0{s.size}\0{s.mtime_ns}\n".encode())
     for a in vault.attachments.values():

@@ -65,27 +65,40 @@ def _from_meta(meta: dict, keys: tuple[str, ...]) -> datetime.datetime | None:
 History = tuple[str, dict[str, tuple[float, float]]]
 
 
+def git_head(vault: Path) -> str:
+    """Where the vault's git history stands: whether the clone is shallow, the work tree, the
+    vault's folder in it and HEAD's commit; "" when the vault is not in a git work tree with
+    a commit, or git is missing. A build whose files are unchanged still runs when it changed:
+    a commit changes the notes' dates."""
+    try:
+        top = subprocess.run(["git", "rev-parse", "--is-shallow-repository", "--show-toplevel", "--show-prefix",
+                              "HEAD"], cwd=vault, capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return top.stdout.strip() if top.returncode == 0 else ""
+
+
 def git_history(vault: Path, report: Report | None = None, known: History | None = None) -> History:
     """(HEAD's commit, vault path -> (first, last) author timestamp), from one `git log` over
     the vault; ("", {}) when the vault is not in a git work tree with a commit, or git is missing.
 
-    `known`, what an earlier call returned, is returned again while HEAD is the same commit:
-    the log of a long history takes a good part of a second, asking for HEAD milliseconds.
+    `known`, what an earlier call returned, is returned again while HEAD is the same commit
+    and the vault the same folder of the same work tree (the log of a long history takes a
+    good part of a second, asking for HEAD milliseconds); never for a shallow clone, whose
+    history grows under the same HEAD when it is fetched in full.
     """
-    try:
-        top = subprocess.run(["git", "rev-parse", "--is-shallow-repository", "HEAD"], cwd=vault,
-                             capture_output=True, text=True, timeout=30)
-    except (OSError, subprocess.SubprocessError):
+    head = git_head(vault)
+    if not head:
         return "", {}
-    if top.returncode != 0:
-        return "", {}
-    shallow, _, head = top.stdout.strip().partition("\n")
-    if shallow == "true" and report is not None:
+    shallow = head.split("\n", 1)[0] == "true"
+    if shallow:
+        head = ""  # never reused
+    if shallow and report is not None:
         report.warning(str(vault), 0, "the vault is a shallow git clone, so its notes' dates come from the "
                        "few commits it holds and may all look new",
                        hint="fetch the full history (git fetch --unshallow, or fetch-depth: 0 in "
                             "actions/checkout) or set created/updated in the frontmatter", code="shallow-clone")
-    if known is not None and known[0] == head:
+    if known is not None and head and known[0] == head:
         return known
     try:
         log = subprocess.run(["git", "-c", "core.quotepath=off", "log", "-z", "--format=%x1e%at",

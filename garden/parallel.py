@@ -45,7 +45,10 @@ def workers() -> int:
 def pmap(fn, count: int, context, progress=None, min_items: int = PARALLEL_MIN) -> list:
     """[fn(context, i) for i in range(count)], in order, across processes when worth it."""
     n = workers()
-    if count < min_items or n < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    # A helper is a daemon process, which may not start helpers of its own: work nested in
+    # a helper's item (a search index made again inside a deferred output) stays in it.
+    if (count < min_items or n < 2 or multiprocessing.current_process().daemon
+            or "fork" not in multiprocessing.get_all_start_methods()):
         results = []
         for i in range(count):
             results.append(fn(context, i))

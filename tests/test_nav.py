@@ -257,9 +257,9 @@ def test_git_dates_are_read_again_only_when_head_moves(tmp_path, monkeypatch):
 
     monkeypatch.setattr(dates.subprocess, "run", counting)
 
-    def updated() -> str:
+    def updated(rel: str = "Old Note.md") -> str:
         result = build(load_config(repo, out=tmp_path / "site"))
-        return next(p.dates.updated.date().isoformat() for p in result.garden.pages if p.note.rel == "Old Note.md")
+        return next(p.dates.updated.date().isoformat() for p in result.garden.pages if p.note.rel == rel)
 
     assert updated() == "2021-04-05" and len(logs) == 1
     write_files(repo / "content", {"Other.md": pub("two, edited but not committed")})
@@ -267,6 +267,36 @@ def test_git_dates_are_read_again_only_when_head_moves(tmp_path, monkeypatch):
     write_files(repo / "content", {"Old Note.md": pub("one, revised")})
     _git(repo, "commit", "-qam", "second", date="2022-07-08T12:00:00Z")
     assert updated() == "2022-07-08" and len(logs) == 2
+    write_files(repo / "content", {"Other.md": pub("two, edited again")})
+    assert updated("Other.md") != "2023-09-10" and len(logs) == 2
+    _git(repo, "commit", "-qam", "third", date="2023-09-10T12:00:00Z")
+    assert updated("Other.md") == "2023-09-10" and len(logs) == 3  # no file changed, but its dates did
+
+
+def test_a_shallow_clone_fetched_in_full_gets_its_git_dates_on_the_next_build(tmp_path):
+    """Fetching the whole history leaves HEAD where it was: the cached dates must not stay."""
+    from garden.build import build
+    from garden.config import load_config
+
+    repo = tmp_path / "repo"
+    write_files(repo / "content", {"Old Note.md": pub("one")})
+    (repo / "garden.toml").write_text("")
+    _git(repo, "init", "-q", "-b", "main")
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-qm", "first", date="2021-04-05T12:00:00Z")
+    write_files(repo / "content", {"Old Note.md": pub("one, revised")})
+    _git(repo, "commit", "-qam", "second", date="2022-07-08T12:00:00Z")
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{repo}", str(clone)], check=True, capture_output=True)
+
+    def created() -> tuple[str, list]:
+        result = build(load_config(clone, out=tmp_path / "site"))
+        return (result.garden.pages[0].dates.created.date().isoformat(),
+                [d.code for d in result.report.warnings if d.code == "shallow-clone"])
+
+    assert created() == ("2022-07-08", ["shallow-clone"])
+    _git(clone, "fetch", "-q", "--unshallow")
+    assert created() == ("2021-04-05", [])
 
 
 def test_pages_show_their_dates(site):

@@ -85,3 +85,16 @@ def test_a_result_that_cannot_be_pickled_is_reported_as_such():
     import threading
     with pytest.raises(TypeError, match="cannot pickle"):
         pmap(misbehaving_helper(lambda i: threading.Lock()), 400, None, min_items=1)
+
+
+def _nested(i):
+    return sum(n for n, _ in pmap(_square, 200, 1, min_items=1)) + i
+
+
+@needs_cores
+def test_a_pmap_inside_a_helper_runs_there_instead_of_failing():
+    """Helpers are daemon processes, which may not start processes of their own."""
+    results = pmap(misbehaving_helper(_nested), 400, None, min_items=1)
+    nested = sum(range(200))
+    assert all(r in (i, nested + i) for i, r in enumerate(results))
+    assert any(r == nested + i for i, r in enumerate(results))  # items the helper worked on

@@ -43,7 +43,7 @@ def site_view(garden: Garden, theme: Theme, page_path: str) -> dict:
         "dates": {"created": cfg.dates.created, "updated": cfg.dates.updated},
         "graph_url": root + GRAPH_PAGE if GRAPH_PAGE not in garden.by_path else "",
         "feed_url": root + FEED if feeds_enabled(cfg) else "",
-        "display": _made_once(cfg.display, dataclasses.asdict),
+        "display": dict(_made_once(cfg.display, dataclasses.asdict)),  # a page's own copy (flat)
         "ui_json": ui_json(cfg),
     }
 
