@@ -208,16 +208,21 @@ def _git(cwd, *args, date=None):
     subprocess.run(["git", *args], cwd=cwd, env=env, check=True, capture_output=True)
 
 
+def _repo(root, notes: dict) -> None:
+    """A garden in a git repository whose first commit, of `notes`, is dated 2021-04-05."""
+    write_files(root / "content", notes)
+    (root / "garden.toml").write_text("")
+    _git(root, "init", "-q", "-b", "main")
+    _git(root, "add", ".")
+    _git(root, "commit", "-qm", "first", date="2021-04-05T12:00:00Z")
+
+
 def test_dates_come_from_one_git_log_and_a_shallow_clone_is_reported(tmp_path, make_garden):
     from garden.build import build
     from garden.config import load_config
 
     repo = tmp_path / "repo"
-    write_files(repo / "content", {"Old Note.md": pub("one"), "Ünïcode/Second.md": pub("two")})
-    (repo / "garden.toml").write_text("")
-    _git(repo, "init", "-q", "-b", "main")
-    _git(repo, "add", ".")
-    _git(repo, "commit", "-qm", "first", date="2021-04-05T12:00:00Z")
+    _repo(repo, {"Old Note.md": pub("one"), "Ünïcode/Second.md": pub("two")})
     write_files(repo / "content", {"Old Note.md": pub("one, revised")})
     _git(repo, "commit", "-qam", "second", date="2022-07-08T12:00:00Z")
 
@@ -242,11 +247,7 @@ def test_git_dates_are_read_again_only_when_head_moves(tmp_path, monkeypatch):
     from garden.config import load_config
 
     repo = tmp_path / "repo"
-    write_files(repo / "content", {"Old Note.md": pub("one"), "Other.md": pub("two")})
-    (repo / "garden.toml").write_text("")
-    _git(repo, "init", "-q", "-b", "main")
-    _git(repo, "add", ".")
-    _git(repo, "commit", "-qm", "first", date="2021-04-05T12:00:00Z")
+    _repo(repo, {"Old Note.md": pub("one"), "Other.md": pub("two")})
     logs = []
     run = dates.subprocess.run
 
@@ -279,11 +280,7 @@ def test_a_shallow_clone_fetched_in_full_gets_its_git_dates_on_the_next_build(tm
     from garden.config import load_config
 
     repo = tmp_path / "repo"
-    write_files(repo / "content", {"Old Note.md": pub("one")})
-    (repo / "garden.toml").write_text("")
-    _git(repo, "init", "-q", "-b", "main")
-    _git(repo, "add", ".")
-    _git(repo, "commit", "-qm", "first", date="2021-04-05T12:00:00Z")
+    _repo(repo, {"Old Note.md": pub("one")})
     write_files(repo / "content", {"Old Note.md": pub("one, revised")})
     _git(repo, "commit", "-qam", "second", date="2022-07-08T12:00:00Z")
     clone = tmp_path / "clone"
