@@ -90,15 +90,14 @@ def git_history(vault: Path, report: Report | None = None, known: History | None
     head = git_head(vault)
     if not head:
         return "", {}
-    shallow = head.split("\n", 1)[0] == "true"
-    if shallow:
-        head = ""  # never reused
-    if shallow and report is not None:
-        report.warning(str(vault), 0, "the vault is a shallow git clone, so its notes' dates come from the "
-                       "few commits it holds and may all look new",
-                       hint="fetch the full history (git fetch --unshallow, or fetch-depth: 0 in "
-                            "actions/checkout) or set created/updated in the frontmatter", code="shallow-clone")
-    if known is not None and head and known[0] == head:
+    if head.startswith("true\n"):  # a shallow clone: its history grows under this HEAD when fetched in full
+        head = ""  # so it is never kept
+        if report is not None:
+            report.warning(str(vault), 0, "the vault is a shallow git clone, so its notes' dates come from the "
+                           "few commits it holds and may all look new",
+                           hint="fetch the full history (git fetch --unshallow, or fetch-depth: 0 in "
+                                "actions/checkout) or set created/updated in the frontmatter", code="shallow-clone")
+    elif known is not None and known[0] == head:
         return known
     try:
         log = subprocess.run(["git", "-c", "core.quotepath=off", "log", "-z", "--format=%x1e%at",

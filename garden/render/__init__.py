@@ -43,7 +43,7 @@ def site_view(garden: Garden, theme: Theme, page_path: str) -> dict:
         "dates": {"created": cfg.dates.created, "updated": cfg.dates.updated},
         "graph_url": root + GRAPH_PAGE if GRAPH_PAGE not in garden.by_path else "",
         "feed_url": root + FEED if feeds_enabled(cfg) else "",
-        "display": dict(_made_once(cfg.display, dataclasses.asdict)),  # a page's own copy (flat)
+        "display": dict(_made_once("display", cfg.display, dataclasses.asdict)),  # a page's own copy (flat)
         "ui_json": ui_json(cfg),
     }
 
@@ -53,15 +53,15 @@ def ui_json(cfg) -> Markup:
     def make(ui) -> Markup:
         data = json.dumps(dataclasses.asdict(ui), ensure_ascii=False, sort_keys=True)
         return Markup(data.replace("<", "\\u003c").replace("&", "\\u0026"))
-    return _made_once(cfg.ui, make)
+    return _made_once("ui_json", cfg.ui, make)
 
 
-def _made_once(source, make: Callable[[Any], Any]):
+def _made_once(kind: str, source, make: Callable[[Any], Any]):
     """make(source), worked out once while `source` (a part of the config) is the very object it
-    was made from: every page's view holds it, and templates only read it."""
-    found = _MADE.get(make.__qualname__)  # read once: `garden serve` renders previews from another thread
+    was made from: every page's view holds it."""
+    found = _MADE.get(kind)  # read once: `garden serve` renders previews from another thread
     if found is None or found[0] is not source:
-        found = _MADE[make.__qualname__] = (source, make(source))
+        found = _MADE[kind] = (source, make(source))
     return found[1]
 
 

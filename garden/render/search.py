@@ -614,21 +614,17 @@ def emit_search(garden: Garden, theme: Theme) -> Iterator[tuple[str, Deferred]]:
     head = store.head()
     index: Index | None = None
     texts: dict[str, str] = {}
-    files: dict[str, bytes] = {}
     if head.base != base or head.inputs != docs or head.bits != bits or not store.has(head.token):
-        index, texts = update(garden, pages, store.index(head.token) if head.base == base and head.bits == bits
-                              else None, bits, ids)
+        old = store.index(head.token) if head.base == base and head.bits == bits else None
+        index, texts = update(garden, pages, old, bits, ids)
         head = Head(base, docs, bits, os.urandom(8).hex(), index.outputs())
         store.save(head, index)
-        files, index = index.files, None  # the site needs only these and `texts`; the postings are stored
 
     def make(path: str, name: str) -> bytes:
         nonlocal index
         if name in texts:
             return texts.pop(name).encode()
-        if path in files:
-            return files[path]
-        if index is None:  # a file made before this build is missing from the site
+        if index is None:  # nothing changed, but a file is missing from the site
             index = store.index(head.token) or update(garden, pages, None, bits, ids)[0]
         if path in index.files:
             return index.files[path]

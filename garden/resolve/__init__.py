@@ -77,7 +77,7 @@ class Garden:
     resolutions: dict = field(default_factory=dict)  # rel -> Resolution, for the next build
     memo: dict = field(default_factory=dict)  # what render works out once per build (see render.page_key)
     history: dict = field(default_factory=dict)  # git dates per vault path (see dates.git_history)
-    history_at: str = ""  # the commit `history` was read at
+    history_at: str = ""  # where git stood when `history` was read (see dates.git_head); "": not to keep
     context: "_Context | None" = None  # what resolving a link looks at (see resolve_links)
 
     def html(self, note: Note) -> str:
