@@ -74,7 +74,7 @@ class Garden:
     files: dict[str, str]  # attachments used by published notes: vault path -> site path
     folders: dict[str, list[Page]]  # folder site path -> pages directly in it
     bodies: Bodies = field(default_factory=lambda: Bodies(None))  # where note bodies are kept
-    resolutions: dict = field(default_factory=dict)  # rel -> Resolution, for the next build
+    resolutions: dict = field(default_factory=dict)  # rel -> Resolution: read by page keys and the graph too
     memo: dict = field(default_factory=dict)  # what render works out once per build (see render.page_key)
     history: dict = field(default_factory=dict)  # git dates per vault path (see dates.git_history)
     history_at: str = ""  # where git stood when `history` was read (see dates.git_head); "": not to keep
