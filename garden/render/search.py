@@ -92,7 +92,7 @@ def _words(text: str) -> list[str]:
 
 @lru_cache(maxsize=1)
 def _word():
-    """Letters, marks and digits, as the page's /[\p{L}\p{M}\p{N}]+/gu (the standard `re` has no
+    r"""Letters, marks and digits, as the page's /[\p{L}\p{M}\p{N}]+/gu (the standard `re` has no
     Unicode property classes); `regex` is imported on the first text that is not ASCII."""
     import regex
     return regex.compile(r"[\p{L}\p{M}\p{N}]{2,}")
