@@ -5,8 +5,9 @@ Layout, under the cache folder (`.garden-cache/` beside garden.toml):
     notes-<key>/index.pickle       each file's (size, mtime, digest), and the last build's input
                              fingerprint and diagnostics: all a no-change rebuild reads
     notes-<key>/state.pickle       parsed notes without their bodies, link resolutions, pages
-    notes-<key>/bodies/<digest>.z  each note's rendered body, compressed, read only when a page
-                             that shows it is rendered again
+    notes-<key>/bodies/<pid>-<random>.pack  notes' rendered bodies, compressed, one pack per
+                             process that parsed notes; read only when a page that shows
+                             a body is rendered again
 
 `<key>` combines the config's fingerprint and the code's version, so a change
 to either starts from nothing instead of reusing stale notes. Keeping bodies
@@ -16,9 +17,11 @@ small notes.
 """
 from __future__ import annotations
 
+import copy
 import hashlib
 import os
 import pickle
+import secrets
 import shutil
 import zlib
 from functools import lru_cache
@@ -102,24 +105,58 @@ class State:
 
 
 class Bodies:
-    """Note bodies kept on disk by digest; without a folder they stay in memory on the note."""
+    """Note bodies kept on disk in packs; without a folder they stay in memory on the note.
+
+    Each process that parses notes appends their bodies to a pack file of its own, and
+    each note keeps where its body is (`Note.body`). One file per note would cost more
+    than parsing it: a file system that has just deleted as many files (an old build,
+    the cache) spends milliseconds finding a free inode for each new one.
+    """
+
+    MAX_PACKS = 64  # more, and the next save copies every live body into one pack
+    MAX_DEAD = 1 << 20  # bytes of old bodies always let be: copying would cost more than they do
 
     def __init__(self, folder: Path | None):
         self.folder = folder
+        self._pack: list | None = None  # [pid, name, fd, size] of the pack this process appends to
+        self._readers: dict[str, int] = {}  # pack name -> fd open for reading (shared by forked helpers)
+
+    def __del__(self):
+        mine = [self._pack[2]] if self._pack and self._pack[0] == os.getpid() else []
+        for fd in list(self._readers.values()) + mine:
+            os.close(fd)
 
     def stash(self, note: Note) -> Note:
         """Move a freshly parsed note's body (HTML and plain text) to disk (called in workers)."""
         if self.folder is not None and note.html is not None and note.published:
-            path = self.folder / f"{note.digest}.z"
-            if not path.exists():
-                tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-                tmp.write_bytes(zlib.compress(f"{note.html}\x00{note.text}".encode(), 1))
-                os.replace(tmp, path)
+            note.body = self._append(zlib.compress(f"{note.html}\x00{note.text}".encode(), 1))
             note.html = note.text = None
         return note
 
+    def _append(self, data: bytes) -> tuple[str, int, int]:
+        if self._pack is None or self._pack[0] != os.getpid():  # a forked helper starts a pack of its own
+            name = f"{os.getpid()}-{secrets.token_hex(6)}.pack"
+            fd = os.open(self.folder / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+            self._pack = [os.getpid(), name, fd, 0]
+        _, name, fd, offset = self._pack
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+        self._pack[3] += len(data)
+        return name, offset, len(data)
+
+    def _raw(self, body: tuple[str, int, int]) -> bytes:
+        name, offset, length = body
+        fd = self._readers.get(name)
+        if fd is None:
+            fd = self._readers[name] = os.open(self.folder / name, os.O_RDONLY)
+        data = os.pread(fd, length, offset)
+        if len(data) != length:
+            raise OSError(f"the cache's {name} is cut short; delete {self.folder.parent} and build again")
+        return data
+
     def _read(self, note: Note) -> tuple[str, str]:
-        html, _, text = zlib.decompress((self.folder / f"{note.digest}.z").read_bytes()).decode().partition("\x00")
+        html, _, text = zlib.decompress(self._raw(note.body)).decode().partition("\x00")
         return html, text
 
     def html(self, note: Note) -> str:
@@ -128,12 +165,46 @@ class Bodies:
     def text(self, note: Note) -> str:
         return note.text if note.text is not None else self._read(note)[1]
 
-    def prune(self, keep: set[str]) -> None:
+    def compact(self, notes: dict[str, Note]) -> None:
+        """When the packs hold more bytes of old bodies than live ones, or are too many, copy
+        every live body in `notes` into a new pack and point the notes there (new Note
+        objects, so the state pickles them again). The old packs go once the state naming
+        the new one is on disk: a garden `garden serve` holds still reads from them."""
         if self.folder is None:
             return
-        for path in self.folder.glob("*.z"):
-            if path.name[:-2] not in keep:
+        live = self._live(notes)
+        size = sum((self.folder / name).stat().st_size for name in live)
+        kept = sum(live.values())
+        if len(live) <= self.MAX_PACKS and size - kept <= max(kept, self.MAX_DEAD):
+            return
+        self._pack = None  # a new pack, which no old body is in
+        for rel, note in sorted(notes.items(), key=lambda item: item[1].body or ()):
+            if note.body is not None:
+                moved = copy.copy(note)
+                moved.body = self._append(self._raw(note.body))
+                notes[rel] = moved
+
+    def prune(self, notes: dict[str, Note]) -> None:
+        """Delete the packs no note in `notes` uses (once the state that names them is saved)."""
+        if self.folder is None:
+            return
+        live = self._live(notes)
+        for path in self.folder.iterdir():
+            if path.name not in live:
                 path.unlink(missing_ok=True)
+
+    def missing(self, notes: dict[str, Note]) -> bool:
+        """Whether a pack that `notes` read from is gone (the cache was partly deleted)."""
+        return self.folder is not None and not all((self.folder / name).is_file() for name in self._live(notes))
+
+    @staticmethod
+    def _live(notes: dict[str, Note]) -> dict[str, int]:
+        """Bytes of live bodies per pack."""
+        live: dict[str, int] = {}
+        for note in notes.values():
+            if note.body is not None:
+                live[note.body[0]] = live.get(note.body[0], 0) + note.body[2]
+        return live
 
 
 class Cache:
@@ -166,7 +237,8 @@ class Cache:
         return self._kept("index") or self._read("index.pickle", Index)
 
     def load_state(self) -> State:
-        return self._kept("state") or self._read("state.pickle", State)
+        state = self._kept("state") or self._read("state.pickle", State)
+        return State() if self.bodies.missing(state.notes) else state
 
     def prepare(self) -> None:
         """Create this key's folder and drop those of other configs or versions."""
@@ -186,6 +258,10 @@ class Cache:
         if not self.enabled:
             return
         if self.session is not None:
+            try:
+                self.bodies.compact(state.notes)  # bounds the packs a long session reads from
+            except OSError:
+                pass
             self.session.update(folder=self.folder, index=index, state=state)
             return
         self._write(index, state)
@@ -198,11 +274,12 @@ class Cache:
     def _write(self, index: Index, state: State) -> None:
         try:
             (self.folder / "index.pickle").unlink(missing_ok=True)  # never an index without its state
+            self.bodies.compact(state.notes)
             for name, value in (("state.pickle", state), ("index.pickle", index)):
                 tmp = self.folder / f"{name}.tmp"
                 with tmp.open("wb") as f:
                     pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
                 os.replace(tmp, self.folder / name)
-            self.bodies.prune({n.digest for n in state.notes.values()})
+            self.bodies.prune(state.notes)
         except OSError:
             pass

@@ -56,6 +56,7 @@ class Note:
     extras: dict = field(default_factory=dict)  # per-feature data from markdown plugins (toc, tldrs, math, ...)
     diagnostics: list = field(default_factory=list)  # Diagnostic, found while parsing
     lines: dict[str, int] = field(default_factory=dict)  # file line of the placement keys (permalink, dg-home, ...)
+    body: tuple[str, int, int] | None = None  # where the cache keeps html and text: (pack, offset, length)
 
     def __getstate__(self):
         """Links and headings pickle as plain tuples, several times faster than NamedTuples."""

@@ -120,3 +120,47 @@ def test_the_cache_state_pickles_again_only_what_changed():
     after = Packed({"a": ["new a"], "b": loaded["b"], "c": ["c"]}, previous=loaded)
     assert set(after.raw) == {"b"} and after.raw["b"][1] is kept_b  # b's bytes reused, a's dropped
     assert pickle.loads(pickle.dumps(after)) == {"a": ["new a"], "b": ["b"], "c": ["c"]}
+
+
+def test_note_bodies_are_kept_in_a_few_packs_that_stay_few(tmp_path, monkeypatch):
+    """The cache keeps bodies in one pack per process that parsed notes, not one file per
+    note; edits add packs, and a save copies the live bodies into one when they grow many."""
+    from garden.cache import Bodies
+    from garden.parallel import workers
+
+    vault, out = tmp_path / "vault", tmp_path / "out"
+    write_files(vault, BASE | {f"more/Note {i}.md": f"---\ndg-publish: true\n---\nNote {i} [[Alpha]].\n"
+                               for i in range(300)})
+    cfg = load_config(vault, out=out)
+    build(cfg)
+    (bodies,) = cfg.cache_dir.glob("notes-*/bodies")
+    assert 1 <= len(list(bodies.iterdir())) <= workers()
+    monkeypatch.setattr(Bodies, "MAX_PACKS", 3)
+    for i in range(6):
+        edit(vault, {f"more/Note {i}.md": f"---\ndg-publish: true\n---\nNote {i}, edit {i} [[Beta]].\n"})
+        build(cfg)
+        assert len(list(bodies.iterdir())) <= 3, i
+        built(vault, tmp_path / f"cold{i}", use_cache=False)
+        assert snapshot(out) == snapshot(tmp_path / f"cold{i}")
+    before = sum(p.stat().st_size for p in bodies.iterdir())
+    monkeypatch.setattr(Bodies, "MAX_DEAD", 0)
+    edit(vault, {f"more/Note {i}.md": None for i in range(300)})  # their bodies are dead bytes now
+    build(cfg)
+    assert len(list(bodies.iterdir())) == 1
+    assert sum(p.stat().st_size for p in bodies.iterdir()) < before / 10
+    built(vault, tmp_path / "cold", use_cache=False)
+    assert snapshot(out) == snapshot(tmp_path / "cold")
+
+
+def test_a_cache_missing_a_pack_of_bodies_only_makes_a_slower_build(tmp_path):
+    vault, out = tmp_path / "vault", tmp_path / "out"
+    write_files(vault, BASE)
+    cfg = load_config(vault, out=out)
+    build(cfg)
+    for pack in cfg.cache_dir.glob("notes-*/bodies/*"):
+        pack.unlink()
+    edit(vault, {"notes/Gamma.md": "---\ndg-publish: true\n---\nGamma embeds ![[Alpha#^blk]] again.\n"})
+    result = build(cfg)
+    assert not result.report.errors
+    built(vault, tmp_path / "cold", use_cache=False)
+    assert snapshot(out) == snapshot(tmp_path / "cold")
