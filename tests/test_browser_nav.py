@@ -403,3 +403,26 @@ def test_a_note_left_out_of_the_graph_has_no_local_graph(browser, url):
         page.locator("[data-theme-toggle]").click()
         assert page.problems == []
 
+
+
+def test_search_finds_and_marks_a_japanese_word_inside_a_sentence(browser, tmp_path):
+    from garden.build import build
+    from garden.config import load_config
+
+    write_files(tmp_path / "content", {
+        "Library.md": "---\ndg-publish: true\n---\n東京の図書館で日本語の本を読みました。静かでした。\n",
+        "Garden.md": "---\ndg-publish: true\n---\n我们在花园里种植蔬菜。\n",
+    })
+    (tmp_path / "garden.toml").write_text('title = "庭"\n')
+    result = build(load_config(tmp_path, out=tmp_path / "site"), use_cache=False)
+    assert not result.report.errors
+    with serve_site(tmp_path / "site", "/") as base, open_page(browser) as page:
+        page.goto(base + "garden/")
+        page.keyboard.press("Control+K")
+        page.locator(".search-dialog .search-input").fill("図書館")
+        option = page.locator(".search-result").first
+        option.wait_for()
+        assert option.locator(".search-title").inner_text() == "Library"
+        assert option.locator(".search-snippet mark").first.inner_text() == "図書館"
+        assert page.locator(".search-result").count() == 1
+        assert page.problems == []

@@ -109,6 +109,10 @@ def test_tokens_drop_stop_words_and_single_characters():
         ["art", "war", "book", "read", "times", "2024"]
     assert search.stop_words("de") == frozenset()
     assert search.tokenize("Die Straße", frozenset()) == ["die", "straße"]
+    # No spaces between words: each pair of neighbouring characters is a term, a lone one itself.
+    assert search.tokenize("図書館で本", frozenset()) == ["図書", "書館", "館で", "で本"]
+    assert search.tokenize("猫 と データ2024年", frozenset()) == ["猫", "と", "デー", "ータ", "2024", "年"]
+    assert search.tokenize("학교에서 read", frozenset()) == ["학교", "교에", "에서", "read"]
 
 
 def test_big_shards_give_their_longer_prefixes_shards_of_their_own():
@@ -147,10 +151,14 @@ TEXTS = {
     "Bees/Hive Life.md": pub("A hive is a superorganism. Bees compost nothing.\n", tags="[bees]"),
     "Bees/Swarming.md": pub("Swarms in May; a swarm leaves the hive.\n", tags="[bees/wild]"),
     "Plain ASCII.md": pub("Compost compost COMPOST compostable composted decomposition.\n"),
+    "Library.md": pub("東京の図書館で日本語の本を読みました。静かでした。\n"),
+    "Garden CN.md": pub("我们在花园里种植蔬菜和草药。\n"),
+    "School.md": pub("학교에서 데이터베이스를 공부했습니다.\n"),
 }
 QUERIES = [("compost", []), ("compo", []), ("soil compost", []), ("hive", []), ("hive", ["bees"]),
            ("compost", ["soil"]), ("swarm", ["bees"]), ("straße", []), ("caf", []), ("naïve", []),
-           ("οδος", []), ("हिन्दी", []), ("日本語のテキスト", []), ("the heap", []), ("nothing here", [])]
+           ("οδος", []), ("हिन्दी", []), ("日本語のテキスト", []), ("the heap", []), ("nothing here", []),
+           ("図書館", []), ("日本語", []), ("花园", []), ("蔬菜", []), ("학교", []), ("데이터베이스", []), ("館で本", [])]
 
 NODE_SCRIPT = r"""
 const fs = require("fs"), path = require("path");
@@ -218,6 +226,11 @@ def test_the_page_reads_the_index_as_one_minisearch_index_of_the_same_notes(make
     assert found["compo"][0] == "compost/" and "plain-ascii/" in found["compo"]  # prefix search
     assert found["nothing here"] == [] and found["the heap"] == ["compost/"]
     assert found["οδος"] == ["unicode/"] and found["हिन्दी"] == ["unicode/"]
+    # Chinese, Japanese and Korean words inside sentences, found by their pairs of characters
+    assert found["図書館"] == ["library/"] and sorted(found["日本語"]) == ["library/", "unicode/"]
+    assert found["花园"] == found["蔬菜"] == ["garden-cn/"]
+    assert found["학교"] == found["데이터베이스"] == ["school/"]
+    assert found["館で本"] == []  # every pair must be there: 館で is, で本 is not
     tagged = lambda n: sorted(index["stored"][i][0] for i, _ in out["queries"][n]["ours"])  # noqa: E731
     assert tagged(4) == ["bees/hive-life/", "bees/swarming/"]  # #bees finds #bees/wild
     assert tagged(5) == ["compost/", "soil-basics/"]  # not the other notes that say compost

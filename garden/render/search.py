@@ -79,23 +79,44 @@ def stop_words(language: str) -> frozenset[str]:
 
 def tokenize(text: str, stop: frozenset[str] = frozenset()) -> list[str]:
     """The terms of a text, in order: NFC-normalized, lowercased runs of letters, marks and
-    digits, of two characters or more and not stop words. The page's `terms` in
-    js/43-search.js does the same; tests check both agree."""
+    digits, of two characters or more and not stop words. Chinese, Japanese and Korean are
+    written without spaces between words, so a run of their characters gives each pair of
+    neighbours instead (a lone one, itself), and a word is found inside a sentence. The
+    page's `terms` in js/43-search-index.js does the same; tests check both agree."""
     return [t for t in _words(text) if t not in stop]
 
 
 def _words(text: str) -> list[str]:
     if text.isascii():  # the same words, found twice as fast
         return ASCII_WORD.findall(text.lower())
-    return _word().findall(unicodedata.normalize("NFC", text).lower())
+    word, run, cjk, piece = _patterns()
+    text = unicodedata.normalize("NFC", text).lower()
+    if not cjk.search(text):
+        return word.findall(text)
+    words = []
+    for found in run.findall(text):
+        for m in piece.finditer(found):
+            part = m.group()
+            if m.group("cjk") is None:
+                if len(part) > 1:
+                    words.append(part)
+            elif len(part) == 1:
+                words.append(part)
+            else:
+                words.extend(part[i:i + 2] for i in range(len(part) - 1))
+    return words
 
 
 @lru_cache(maxsize=1)
-def _word():
-    r"""Letters, marks and digits, as the page's /[\p{L}\p{M}\p{N}]+/gu (the standard `re` has no
-    Unicode property classes); `regex` is imported on the first text that is not ASCII."""
+def _patterns():
+    r"""Words, as the page's /[\p{L}\p{M}\p{N}]{2,}/gu (the standard `re` has no Unicode
+    property classes); for a text in Chinese, Japanese or Korean, runs of letters, marks and
+    digits, a character of those languages, and the pieces of a run that are (group `cjk`)
+    or are not in them. `regex` is imported on the first text that is not ASCII."""
     import regex
-    return regex.compile(r"[\p{L}\p{M}\p{N}]{2,}")
+    cjk = r"\p{scx=Han}\p{scx=Hiragana}\p{scx=Katakana}\p{scx=Hangul}"
+    return (regex.compile(r"[\p{L}\p{M}\p{N}]{2,}"), regex.compile(r"[\p{L}\p{M}\p{N}]+"),
+            regex.compile(f"[{cjk}]"), regex.compile(rf"(?P<cjk>[{cjk}]+)|[^{cjk}]+"))
 
 
 def term_counts(text: str, stop: frozenset[str]) -> Counter:

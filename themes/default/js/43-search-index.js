@@ -2,7 +2,9 @@
 // with MiniSearch. No page here: the dialog (43-search.js) uses it, and so do the tests, in
 // node. `fetchJSON(path, fresh)` reads a file of the site; `fresh` asks past any cache.
 garden.searchIndex = function searchIndex(fetchJSON, MiniSearch) {
-  const WORD = /[\p{L}\p{M}\p{N}]{2,}/gu;  // as search.py's WORD
+  const RUN = /[\p{L}\p{M}\p{N}]+/gu;  // as search.py's _patterns
+  const CJK = "\\p{scx=Han}\\p{scx=Hiragana}\\p{scx=Katakana}\\p{scx=Hangul}";
+  const PIECE = new RegExp("([" + CJK + "]+)|[^" + CJK + "]+", "gu");
   const files = new Map(), decoded = new Map();
   let meta = null;
 
@@ -28,9 +30,23 @@ garden.searchIndex = function searchIndex(fetchJSON, MiniSearch) {
     return files.get(path);
   }
 
-  /** The terms of a text, as search.py's `tokenize` makes them. */
+  /** The terms of a text, as search.py's `tokenize` makes them: words of two characters or
+   * more, and in Chinese, Japanese or Korean each pair of neighbouring characters. */
   function terms(text, stop) {
-    return (String(text).normalize("NFC").toLowerCase().match(WORD) || []).filter((t) => !stop.has(t));
+    const out = [];
+    for (const run of String(text).normalize("NFC").toLowerCase().match(RUN) || []) {
+      for (const [part, cjk] of run.matchAll(PIECE)) {
+        const chars = [...part];
+        if (!cjk) {
+          if (chars.length > 1) out.push(part);
+        } else if (chars.length === 1) {
+          out.push(part);
+        } else {
+          for (let i = 0; i + 1 < chars.length; i++) out.push(chars[i] + chars[i + 1]);
+        }
+      }
+    }
+    return out.filter((t) => !stop.has(t));
   }
 
   /** Postings as search.py's `encode_pairs` writes them -> {id: frequency}; ids go into `ids`. */

@@ -11,6 +11,7 @@
   const ui = garden.ui;
   const LIMIT = 12;
   const EDGE = "[\\p{L}\\p{M}\\p{N}]";
+  const CJK = /^[\p{scx=Han}\p{scx=Hiragana}\p{scx=Katakana}\p{scx=Hangul}]/u;
   let dialog, input, results, status, observer, index, active = -1, count = 0, seq = 0, timer = 0;
   const pages = new Map();
 
@@ -150,11 +151,20 @@
              page, marks };
   }
 
-  /** A regular expression finding the terms at the start of words, or null. */
+  /** A regular expression finding the terms at the start of words, or null. Terms of
+   * Chinese, Japanese or Korean are pairs of neighbouring characters, found anywhere, and
+   * overlap ("図書", "書館"): a mark goes on while each next character makes a pair. */
   function marker(list) {
-    const unique = [...new Set(list)].sort((a, b) => b.length - a.length)
-      .map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
-    return unique.length ? new RegExp("(?<!" + EDGE + ")(" + unique.join("|") + ")", "iu") : null;
+    const escape = (t) => t.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    const unique = [...new Set(list)].sort((a, b) => b.length - a.length);
+    const cjk = unique.filter((t) => CJK.test(t));
+    const parts = unique.filter((t) => !CJK.test(t)).map((t) => "(?<!" + EDGE + ")" + escape(t));
+    if (cjk.length) {
+      const next = cjk.map((t) => [...t]).filter((c) => c.length === 2)
+        .map(([a, b]) => "(?<=" + escape(a) + ")" + escape(b));
+      parts.unshift("(?:" + cjk.map(escape).join("|") + ")" + (next.length ? "(?:" + next.join("|") + ")*" : ""));
+    }
+    return parts.length ? new RegExp("(" + parts.join("|") + ")", "iu") : null;
   }
 
   function highlight(text, marks) {
