@@ -100,7 +100,7 @@ def _build(cfg: Config, force: bool, progress: Progress | None, use_cache: bool,
     inputs = input_fingerprint(cfg, theme, vault)
     if use_cache and not stale and inputs == index.inputs and (current := Output(cfg.out)).intact():
         report.extend(index.diagnostics)  # nothing changed since the last build: the site is current
-        return BuildResult(len(vault.sources), index.pages, len(current.old), 0, report,
+        return BuildResult(index.notes, index.pages, len(current.old), 0, report,
                            time.perf_counter() - started, None, timings, [])
     with stage("parse"):
         notes, state = parse_vault(cfg, vault, cache, report, progress)
@@ -123,7 +123,7 @@ def _build(cfg: Config, force: bool, progress: Progress | None, use_cache: bool,
         output.abort()
         raise
     if written is not None:  # a held-back site must not look current to the next build
-        cache.save(Index(file_stats(vault), inputs, report.items, len(garden.pages)),
+        cache.save(Index(file_stats(vault, notes), inputs, report.items, len(garden.pages), len(notes)),
                    state.after({n.rel: n for n in notes}, rendered, garden.resolutions, _history(garden)))
     return BuildResult(len(notes), len(garden.pages), len(output.new), output.changed, report,
                        time.perf_counter() - started, garden, timings, written, theme)
@@ -139,7 +139,7 @@ def read_garden(cfg: Config, report: Report, progress: Progress | None = None,
     garden = resolve(notes, list(vault.attachments), cfg, report, state.resolutions, state.history)
     garden.bodies = cache.bodies
     # No input fingerprint: the site was not built, so the next build must not skip its work.
-    cache.save(Index(file_stats(vault), "", []), state.after({n.rel: n for n in notes}, state.pages, garden.resolutions,
+    cache.save(Index(file_stats(vault, notes), "", []), state.after({n.rel: n for n in notes}, state.pages, garden.resolutions,
                                                            _history(garden)))
     return garden, notes
 
@@ -161,11 +161,13 @@ def parse_vault(cfg: Config, vault, cache: Cache, report: Report, progress: Prog
     notes = parse_all(vault.sources, cfg, state, cache.bodies, progress)
     for note in notes:
         report.extend(note.diagnostics)
-    return notes, state
+    return [n for n in notes if n.digest], state  # a file that could not be read is no note
 
 
-def file_stats(vault) -> dict[str, tuple[int, int, str]]:
-    return {s.rel: (s.size, s.mtime_ns, s.digest) for s in vault.sources}
+def file_stats(vault, notes: list[Note]) -> dict[str, tuple[int, int, str]]:
+    """Each note's file as the next build's load compares it: (size, mtime_ns, digest)."""
+    sources = {s.rel: s for s in vault.sources}
+    return {n.rel: (sources[n.rel].size, sources[n.rel].mtime_ns, n.digest) for n in notes}
 
 
 def input_fingerprint(cfg: Config, theme: Theme, vault) -> str:
@@ -186,7 +188,7 @@ def parse_all(sources, cfg: Config, state: State, bodies: Bodies, progress: Prog
     todo = []
     for i, source in enumerate(sources):
         hit = state.notes.get(source.rel)
-        if hit is not None and hit.digest == source.digest:
+        if hit is not None and source.digest and hit.digest == source.digest:
             hit.mtime = source.mtime
             notes[i] = hit
         else:

@@ -51,6 +51,7 @@ class Index:
     inputs: str = ""  # fingerprint of every input of the last successful build
     diagnostics: list = field(default_factory=list)  # what the last build reported
     pages: int = 0  # notes the last build published
+    notes: int = 0  # notes it read
 
 
 class Packed(dict):

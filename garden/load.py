@@ -1,8 +1,8 @@
 """Stage 1, load: walk the vault and return its notes' text and its attachments.
 
 Skips dot folders (.obsidian, .git, .trash), the output and cache folders, the
-ignore globs, and symlinks that leave the vault; undecodable files are reported
-with their byte offset, never guessed at.
+ignore globs, and symlinks that leave the vault. Files are read by the parse stage,
+which reports undecodable ones with their byte offset, never guessed at.
 """
 from __future__ import annotations
 
@@ -19,11 +19,11 @@ from .diagnostics import Report
 class Source:
     """A markdown file: its vault path, its text and a digest of its bytes.
 
-    `text` is None until `read()`: the worker that parses a note reads its file again,
-    so the main process never holds the whole garden's Markdown (60 MB at 10,000 notes),
-    which every forked worker would share and the build's peak memory would carry. When
-    the file's size and mtime match the last build's, its digest comes from the cache
-    and load does not read the file at all.
+    `text` is None until `read()`: the worker that parses a note reads its file, so the
+    main process never holds the whole garden's Markdown (60 MB at 10,000 notes), which
+    every forked worker would share and the build's peak memory would carry. `digest` is
+    the last build's when the file's size and mtime match it, "" for a file the last
+    build did not read (its worker finds it), else taken from the bytes by load.
     """
     rel: str
     path: str  # on disk
@@ -165,22 +165,17 @@ def load(vault: Path, skip: list[Path], ignore: list[str], report: Report,
                     try:
                         st = entry.stat()
                         seen = known.get(rel)
-                        if seen is not None and seen[:2] == (st.st_size, st.st_mtime_ns):
-                            sources.append(Source(rel, path, None, seen[2], st.st_mtime, st.st_size,
-                                                  st.st_mtime_ns))
-                            continue
-                        with open(path, "rb") as f:
-                            data = f.read()
+                        if seen is None:  # new: no parsed note to reuse, so the digest can wait for the parse
+                            digest = ""
+                        elif seen[:2] == (st.st_size, st.st_mtime_ns):
+                            digest = seen[2]
+                        else:  # the same bytes under a new mtime (a checkout) reuse the parsed note
+                            with open(path, "rb") as f:
+                                digest = hashlib.blake2b(f.read(), digest_size=16).hexdigest()
                     except OSError as exc:
                         report.error(rel, 0, f"cannot read file: {exc.strerror}", code="io")
                         continue
-                    try:
-                        text_of(data)  # checked here, so a file that cannot be read is reported once
-                    except UnreadableText as exc:
-                        report.error(rel, exc.line, str(exc), code="encoding")
-                        continue
-                    sources.append(Source(rel, path, None, hashlib.blake2b(data, digest_size=16).hexdigest(),
-                                          st.st_mtime, st.st_size, st.st_mtime_ns))
+                    sources.append(Source(rel, path, None, digest, st.st_mtime, st.st_size, st.st_mtime_ns))
                 else:
                     st = entry.stat()
                     attachments[rel] = Attachment(rel, path, st.st_size, st.st_mtime_ns)

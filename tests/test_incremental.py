@@ -164,3 +164,41 @@ def test_a_cache_missing_a_pack_of_bodies_only_makes_a_slower_build(tmp_path):
     assert not result.report.errors
     built(vault, tmp_path / "cold", use_cache=False)
     assert snapshot(out) == snapshot(tmp_path / "cold")
+
+
+def test_notes_whose_files_keep_their_bytes_are_not_parsed_again(tmp_path, monkeypatch):
+    """A checkout or a sync gives every file a new mtime: load compares the bytes' digest
+    and the parsed notes are reused; a new file is parsed (its digest found as it is read)."""
+    import os
+
+    import garden.build as pipeline
+
+    vault, out = tmp_path / "vault", tmp_path / "out"
+    write_files(vault, BASE)
+    cfg = load_config(vault, out=out)
+    build(cfg)
+    parsed = []
+    real = pipeline.parse_note
+    monkeypatch.setattr(pipeline, "parse_note", lambda source, c: parsed.append(source.rel) or real(source, c))
+    later = time.time() + 60
+    for path in vault.rglob("*.md"):
+        os.utime(path, (later, later))
+    write_files(vault, {"notes/Delta.md": "---\ndg-publish: true\n---\nNew, links [[Alpha]].\n"})
+    build(cfg)
+    assert parsed == ["notes/Delta.md"]
+    built(vault, tmp_path / "cold", use_cache=False)
+    assert snapshot(out) == snapshot(tmp_path / "cold")
+
+
+def test_a_file_that_is_not_utf8_is_reported_at_every_build_until_it_is_fixed(tmp_path):
+    vault, out = tmp_path / "vault", tmp_path / "out"
+    write_files(vault, BASE | {"Bad.md": b"---\ndg-publish: true\n---\nfine\nbad \xff byte\n"})
+    cfg = load_config(vault, out=out)
+    for _ in range(2):  # the second build finds nothing changed
+        result = build(cfg)
+        assert [e.format() for e in result.report.errors] == \
+            ["Bad.md:5: error: not valid UTF-8 at byte 34 (save the file as UTF-8); the note is skipped"]
+        assert result.notes == 5 and not (out / "bad").exists()
+    edit(vault, {"Bad.md": "---\ndg-publish: true\n---\nfine\nnow good\n"})
+    result = build(cfg)
+    assert not result.report.errors and result.notes == 6 and (out / "bad" / "index.html").is_file()
