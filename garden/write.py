@@ -208,8 +208,9 @@ class Output:
                 if final.is_dir():
                     self._move(Path(entry.path), name, moved)
                     continue
-                moved.extend(f"{name}/{p.relative_to(entry.path).as_posix()}"
-                             for p in Path(entry.path).rglob("*") if p.is_file())
+                for folder, _, files in os.walk(entry.path):  # the kinds scandir read: no stat per file
+                    inside = os.path.relpath(folder, entry.path).replace(os.sep, "/")
+                    moved.extend(f"{name}/{f}" if inside == "." else f"{name}/{inside}/{f}" for f in files)
                 if final.exists() or final.is_symlink():  # a file where the new site has a folder
                     if name not in self.old:
                         raise GardenError(f"'{name}' in the output folder is a file garden did not write; "
