@@ -30,6 +30,7 @@ from pathlib import Path
 
 from . import __version__
 from .model import Note
+from .parallel import workers
 
 CACHE_DIR = ".garden-cache"
 
@@ -114,7 +115,7 @@ class Bodies:
     the cache) spends milliseconds finding a free inode for each new one.
     """
 
-    MAX_PACKS = 64  # more, and the next save copies every live body into one pack
+    MAX_PACKS = 64  # more (and more than two a core), and the next save copies every live body into one pack
     MAX_DEAD = 1 << 20  # bytes of old bodies always let be: copying would cost more than they do
 
     def __init__(self, folder: Path | None):
@@ -140,11 +141,16 @@ class Bodies:
             fd = os.open(self.folder / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
             self._pack = [os.getpid(), name, fd, 0]
         _, name, fd, offset = self._pack
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
+        done = 0
+        while done < len(data):  # at its offset: a write that failed halfway is written over next time
+            done += os.pwrite(fd, memoryview(data)[done:], offset + done)
         self._pack[3] += len(data)
         return name, offset, len(data)
+
+    def _close_pack(self) -> None:
+        if self._pack and self._pack[0] == os.getpid():
+            os.close(self._pack[2])
+        self._pack = None
 
     def _raw(self, body: tuple[str, int, int]) -> bytes:
         name, offset, length = body
@@ -176,9 +182,9 @@ class Bodies:
         live = self._live(notes)
         size = sum((self.folder / name).stat().st_size for name in live)
         kept = sum(live.values())
-        if len(live) <= self.MAX_PACKS and size - kept <= max(kept, self.MAX_DEAD):
+        if len(live) <= max(self.MAX_PACKS, 2 * workers()) and size - kept <= max(kept, self.MAX_DEAD):
             return
-        self._pack = None  # a new pack, which no old body is in
+        self._close_pack()  # a new pack, which no old body is in
         for rel, note in sorted(notes.items(), key=lambda item: item[1].body or ()):
             if note.body is not None:
                 moved = copy.copy(note)
@@ -195,8 +201,19 @@ class Bodies:
                 path.unlink(missing_ok=True)
 
     def missing(self, notes: dict[str, Note]) -> bool:
-        """Whether a pack that `notes` read from is gone (the cache was partly deleted)."""
-        return self.folder is not None and not all((self.folder / name).is_file() for name in self._live(notes))
+        """Whether a body that `notes` read from is gone: a pack deleted, or cut short by a
+        crash before the system wrote it out."""
+        if self.folder is None:
+            return False
+        ends: dict[str, int] = {}
+        for note in notes.values():
+            if note.body is not None:
+                name, offset, length = note.body
+                ends[name] = max(ends.get(name, 0), offset + length)
+        try:
+            return any((self.folder / name).stat().st_size < end for name, end in ends.items())
+        except OSError:
+            return True
 
     @staticmethod
     def _live(notes: dict[str, Note]) -> dict[str, int]:
@@ -218,6 +235,12 @@ class Cache:
         self.folder = folder / f"notes-{key}-{code_version()}"
         self.bodies = Bodies(self.folder / "bodies" if enabled else None)
         self.session = session if enabled else None
+        if self.session is not None:  # one pack for the whole session, not one more per rebuild
+            kept = self.session.get("bodies")
+            if kept is not None and kept.folder == self.bodies.folder:
+                self.bodies = kept
+            else:
+                self.session["bodies"] = self.bodies
 
     def _read(self, name: str, kind):
         if not self.enabled:

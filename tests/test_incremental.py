@@ -136,6 +136,7 @@ def test_note_bodies_are_kept_in_a_few_packs_that_stay_few(tmp_path, monkeypatch
     (bodies,) = cfg.cache_dir.glob("notes-*/bodies")
     assert 1 <= len(list(bodies.iterdir())) <= workers()
     monkeypatch.setattr(Bodies, "MAX_PACKS", 3)
+    monkeypatch.setattr("garden.cache.workers", lambda: 1)  # (the floor is two packs a core)
     for i in range(6):
         edit(vault, {f"more/Note {i}.md": f"---\ndg-publish: true\n---\nNote {i}, edit {i} [[Beta]].\n"})
         build(cfg)
@@ -202,3 +203,41 @@ def test_a_file_that_is_not_utf8_is_reported_at_every_build_until_it_is_fixed(tm
     edit(vault, {"Bad.md": "---\ndg-publish: true\n---\nfine\nnow good\n"})
     result = build(cfg)
     assert not result.report.errors and result.notes == 6 and (out / "bad" / "index.html").is_file()
+
+
+def test_a_session_appends_every_rebuild_to_one_pack(tmp_path, monkeypatch):
+    """`garden serve` rebuilds for every save: its bodies go to one pack, not one more per
+    rebuild, so the cache neither grows a file a save nor copies itself over and over."""
+    from garden.cache import Bodies, Cache
+    from garden.config import fingerprint
+
+    monkeypatch.setattr(Bodies, "MAX_PACKS", 1)
+    monkeypatch.setattr("garden.cache.workers", lambda: 1)
+    vault, out = tmp_path / "vault", tmp_path / "out"
+    write_files(vault, BASE)
+    cfg = load_config(vault, out=out)
+    session: dict = {}
+    build(cfg, session=session)
+    (bodies,) = cfg.cache_dir.glob("notes-*/bodies")
+    for i in range(8):
+        edit(vault, {"notes/Gamma.md": f"---\ndg-publish: true\n---\nGamma, edit {i}, embeds ![[Alpha#^blk]].\n"})
+        build(cfg, session=session)
+    assert len(list(bodies.iterdir())) == 1
+    built(vault, tmp_path / "cold", use_cache=False)
+    assert snapshot(out) == snapshot(tmp_path / "cold")
+    Cache(cfg.cache_dir, fingerprint(cfg), session=session).flush()
+    assert len(list(bodies.iterdir())) == 1
+
+
+def test_a_pack_cut_short_by_a_crash_only_makes_a_slower_build(tmp_path):
+    vault, out = tmp_path / "vault", tmp_path / "out"
+    write_files(vault, BASE)
+    cfg = load_config(vault, out=out)
+    build(cfg)
+    for pack in cfg.cache_dir.glob("notes-*/bodies/*"):
+        with open(pack, "r+b") as f:
+            f.truncate(pack.stat().st_size // 2)
+    edit(vault, {"notes/Gamma.md": "---\ndg-publish: true\n---\nGamma embeds ![[Alpha#^blk]] again.\n"})
+    assert not build(cfg).report.errors
+    built(vault, tmp_path / "cold", use_cache=False)
+    assert snapshot(out) == snapshot(tmp_path / "cold")
