@@ -412,6 +412,9 @@ def test_search_finds_and_marks_a_japanese_word_inside_a_sentence(browser, tmp_p
     write_files(tmp_path / "content", {
         "Library.md": "---\ndg-publish: true\n---\n東京の図書館で日本語の本を読みました。静かでした。\n",
         "Garden.md": "---\ndg-publish: true\n---\n我们在花园里种植蔬菜。\n",
+        "Greenhouse.md": "---\ndg-publish: true\ndescription: 短い説明。\n---\n"
+                         + "あいうえお" * 30 + "温室で野菜を育てる。 " + "かきくけこ" * 30 + " Fin.\n",
+        "Intro.md": "---\ndg-publish: true\n---\n入門pythonの本です。\n",
     })
     (tmp_path / "garden.toml").write_text('title = "庭"\n')
     result = build(load_config(tmp_path, out=tmp_path / "site"), use_cache=False)
@@ -419,10 +422,21 @@ def test_search_finds_and_marks_a_japanese_word_inside_a_sentence(browser, tmp_p
     with serve_site(tmp_path / "site", "/") as base, open_page(browser) as page:
         page.goto(base + "garden/")
         page.keyboard.press("Control+K")
-        page.locator(".search-dialog .search-input").fill("図書館")
+        box = page.locator(".search-dialog .search-input")
+        box.fill("図書館")
         option = page.locator(".search-result").first
         option.wait_for()
         assert option.locator(".search-title").inner_text() == "Library"
         assert option.locator(".search-snippet mark").first.inner_text() == "図書館"
         assert page.locator(".search-result").count() == 1
+        # the summary lacks the word: the passage around it, in text without spaces
+        box.fill("温室")
+        page.wait_for_function("() => document.querySelector('.search-title').textContent === 'Greenhouse'"
+                               " && document.querySelector('.search-snippet mark')")
+        snippet = page.locator(".search-result").first.locator(".search-snippet")
+        assert snippet.locator("mark").inner_text() == "温室" and "温室で野菜を育てる" in snippet.inner_text()
+        # a word right after Japanese text is marked as a word of its own
+        box.fill("python")
+        page.wait_for_function("() => document.querySelector('.search-title').textContent === 'Intro'")
+        assert page.locator(".search-result .search-snippet mark").first.inner_text() == "python"
         assert page.problems == []

@@ -113,6 +113,7 @@ def test_tokens_drop_stop_words_and_single_characters():
     assert search.tokenize("図書館で本", frozenset()) == ["図書", "書館", "館で", "で本"]
     assert search.tokenize("猫 と データ2024年", frozenset()) == ["猫", "と", "デー", "ータ", "2024", "年"]
     assert search.tokenize("학교에서 read", frozenset()) == ["학교", "교에", "에서", "read"]
+    assert search.tokenize("葛\U000E0100城市", frozenset()) == ["葛城", "城市"]
 
 
 def test_big_shards_give_their_longer_prefixes_shards_of_their_own():
@@ -154,11 +155,13 @@ TEXTS = {
     "Library.md": pub("東京の図書館で日本語の本を読みました。静かでした。\n"),
     "Garden CN.md": pub("我们在花园里种植蔬菜和草药。\n"),
     "School.md": pub("학교에서 데이터베이스를 공부했습니다.\n"),
+    "Katsuragi.md": pub("葛\U000E0100城市の山。\n"),  # 葛 with a variation selector
 }
 QUERIES = [("compost", []), ("compo", []), ("soil compost", []), ("hive", []), ("hive", ["bees"]),
            ("compost", ["soil"]), ("swarm", ["bees"]), ("straße", []), ("caf", []), ("naïve", []),
            ("οδος", []), ("हिन्दी", []), ("日本語のテキスト", []), ("the heap", []), ("nothing here", []),
-           ("図書館", []), ("日本語", []), ("花园", []), ("蔬菜", []), ("학교", []), ("데이터베이스", []), ("館で本", [])]
+           ("図書館", []), ("日本語", []), ("花园", []), ("蔬菜", []), ("학교", []), ("데이터베이스", []), ("館で本", []), ("本", []),
+           ("葛城", [])]
 
 NODE_SCRIPT = r"""
 const fs = require("fs"), path = require("path");
@@ -174,7 +177,9 @@ const input = JSON.parse(fs.readFileSync(docsFile, "utf8"));
   const terms = (text) => index.terms(text, m.stop);
   const reference = new MiniSearch({ fields: m.fields, tokenize: terms, processTerm: (t) => t });
   reference.addAll(input.docs);
-  const options = { combineWith: "AND", prefix: (t) => [...t].length >= m.keyLength, fuzzy: false, boost: m.boost };
+  const lone = /^[\p{scx=Han}\p{scx=Hiragana}\p{scx=Katakana}\p{scx=Hangul}]$/u;  // a lone CJK character
+  const options = { combineWith: "AND", prefix: (t) => [...t].length >= m.keyLength || lone.test(t), fuzzy: false,
+                    boost: m.boost };
   const out = { tokens: input.docs.map((d) => m.fields.map((f) => terms(d[f]))), queries: [] };
   for (const [words, tags] of input.queries) {
     const ours = await index.query(words, tags, { fuzzy: false });
@@ -231,6 +236,8 @@ def test_the_page_reads_the_index_as_one_minisearch_index_of_the_same_notes(make
     assert found["花园"] == found["蔬菜"] == ["garden-cn/"]
     assert found["학교"] == found["데이터베이스"] == ["school/"]
     assert found["館で本"] == []  # every pair must be there: 館で is, で本 is not
+    assert sorted(found["本"]) == ["library/", "unicode/"]  # a lone character finds the pairs it begins (本を, 本語)
+    assert found["葛城"] == ["katsuragi/"]  # the variation selector is not a break between words
     tagged = lambda n: sorted(index["stored"][i][0] for i, _ in out["queries"][n]["ours"])  # noqa: E731
     assert tagged(4) == ["bees/hive-life/", "bees/swarming/"]  # #bees finds #bees/wild
     assert tagged(5) == ["compost/", "soil-basics/"]  # not the other notes that say compost

@@ -89,8 +89,8 @@ def tokenize(text: str, stop: frozenset[str] = frozenset()) -> list[str]:
 def _words(text: str) -> list[str]:
     if text.isascii():  # the same words, found twice as fast
         return ASCII_WORD.findall(text.lower())
-    word, run, cjk, piece = _patterns()
-    text = unicodedata.normalize("NFC", text).lower()
+    word, run, cjk, piece, variation = _patterns()
+    text = variation.sub("", unicodedata.normalize("NFC", text).lower())
     if not cjk.search(text):
         return word.findall(text)
     words = []
@@ -109,14 +109,17 @@ def _words(text: str) -> list[str]:
 
 @lru_cache(maxsize=1)
 def _patterns():
-    r"""Words, as the page's /[\p{L}\p{M}\p{N}]{2,}/gu (the standard `re` has no Unicode
-    property classes); for a text in Chinese, Japanese or Korean, runs of letters, marks and
-    digits, a character of those languages, and the pieces of a run that are (group `cjk`)
-    or are not in them. `regex` is imported on the first text that is not ASCII."""
+    r"""Words (runs of two letters, marks or digits or more: the standard `re` has no Unicode
+    property classes); for a text in Chinese, Japanese or Korean, runs of any length, one
+    character of those languages, and the pieces of a run that are (group `cjk`) or are not
+    in them; and variation selectors (葛󠄀 is 葛 drawn another way), dropped before all that.
+    The page's `terms` uses the same classes. `regex` is imported on the first text that is
+    not ASCII."""
     import regex
     cjk = r"\p{scx=Han}\p{scx=Hiragana}\p{scx=Katakana}\p{scx=Hangul}"
     return (regex.compile(r"[\p{L}\p{M}\p{N}]{2,}"), regex.compile(r"[\p{L}\p{M}\p{N}]+"),
-            regex.compile(f"[{cjk}]"), regex.compile(rf"(?P<cjk>[{cjk}]+)|[^{cjk}]+"))
+            regex.compile(f"[{cjk}]"), regex.compile(rf"(?P<cjk>[{cjk}]+)|[^{cjk}]+"),
+            regex.compile(r"\p{Variation_Selector}"))
 
 
 def term_counts(text: str, stop: frozenset[str]) -> Counter:

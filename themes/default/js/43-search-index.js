@@ -5,6 +5,10 @@ garden.searchIndex = function searchIndex(fetchJSON, MiniSearch) {
   const RUN = /[\p{L}\p{M}\p{N}]+/gu;  // as search.py's _patterns
   const CJK = "\\p{scx=Han}\\p{scx=Hiragana}\\p{scx=Katakana}\\p{scx=Hangul}";
   const PIECE = new RegExp("([" + CJK + "]+)|[^" + CJK + "]+", "gu");
+  const ONE_CJK = new RegExp("^[" + CJK + "]$", "u");
+  /** Whether a query term finds the terms it begins: from three characters on, and a lone
+   * Chinese, Japanese or Korean character (which the index holds inside its pairs). */
+  const prefixed = (term, m) => [...term].length >= m.keyLength || ONE_CJK.test(term);
   const files = new Map(), decoded = new Map();
   let meta = null;
 
@@ -34,7 +38,8 @@ garden.searchIndex = function searchIndex(fetchJSON, MiniSearch) {
    * more, and in Chinese, Japanese or Korean each pair of neighbouring characters. */
   function terms(text, stop) {
     const out = [];
-    for (const run of String(text).normalize("NFC").toLowerCase().match(RUN) || []) {
+    const plain = String(text).normalize("NFC").toLowerCase().replace(/\p{Variation_Selector}/gu, "");
+    for (const run of plain.match(RUN) || []) {
       for (const [part, cjk] of run.matchAll(PIECE)) {
         const chars = [...part];
         if (!cjk) {
@@ -90,7 +95,7 @@ garden.searchIndex = function searchIndex(fetchJSON, MiniSearch) {
       const key = chars.slice(0, n).join("");
       if (keys[key]) { names.add(keys[key]); break; }
     }
-    if (chars.length >= m.keyLength) {
+    if (prefixed(term, m)) {
       for (const key in keys) if (key.startsWith(term)) names.add(keys[key]);
     }
     return Promise.all([...names].map(shard));
@@ -167,7 +172,7 @@ garden.searchIndex = function searchIndex(fetchJSON, MiniSearch) {
     }, { fields: m.fields, tokenize: (text) => terms(text, m.stop), processTerm: (t) => t });
     return engine.search(words, {
       combineWith: "AND",
-      prefix: (t) => [...t].length >= m.keyLength,
+      prefix: (t) => prefixed(t, m),
       fuzzy: (t) => ([...t].length >= 5 ? 0.2 : false),
       boost: m.boost,
       boostDocument: only ? (id) => (only.has(id) ? 1 : 0) : undefined,

@@ -10,8 +10,11 @@
   if (!openers.length) return;
   const ui = garden.ui;
   const LIMIT = 12;
-  const EDGE = "[\\p{L}\\p{M}\\p{N}]";
-  const CJK = /^[\p{scx=Han}\p{scx=Hiragana}\p{scx=Katakana}\p{scx=Hangul}]/u;
+  const CJK_CLASS = "[\\p{scx=Han}\\p{scx=Hiragana}\\p{scx=Katakana}\\p{scx=Hangul}]";
+  const CJK = new RegExp("^" + CJK_CLASS, "u");
+  // A word starts where no letter, mark or digit comes before it, or a Chinese, Japanese or
+  // Korean one (入門python: the index holds "python").
+  const START = "(?<!(?!" + CJK_CLASS + ")[\\p{L}\\p{M}\\p{N}])";
   let dialog, input, results, status, observer, index, active = -1, count = 0, seq = 0, timer = 0;
   const pages = new Map();
 
@@ -158,7 +161,7 @@
     const escape = (t) => t.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
     const unique = [...new Set(list)].sort((a, b) => b.length - a.length);
     const cjk = unique.filter((t) => CJK.test(t));
-    const parts = unique.filter((t) => !CJK.test(t)).map((t) => "(?<!" + EDGE + ")" + escape(t));
+    const parts = unique.filter((t) => !CJK.test(t)).map((t) => START + escape(t));
     if (cjk.length) {
       const next = cjk.map((t) => [...t]).filter((c) => c.length === 2)
         .map(([a, b]) => "(?<=" + escape(a) + ")" + escape(b));
@@ -194,7 +197,8 @@
     const found = text.match(marks);
     if (!found) return null;
     let start = Math.max(0, found.index - 70), end = Math.min(text.length, found.index + 170);
-    if (start > 0) start = text.indexOf(" ", start) + 1 || start;
+    const space = start > 0 ? text.indexOf(" ", start) : -1;
+    if (space >= 0 && space < found.index) start = space + 1;  // (text without spaces: cut anywhere)
     if (end < text.length) end = text.lastIndexOf(" ", end) > found.index ? text.lastIndexOf(" ", end) : end;
     return (start > 0 ? "… " : "") + highlight(text.slice(start, end), marks) + (end < text.length ? " …" : "");
   }
