@@ -1,8 +1,9 @@
 """Stage 1, load: walk the vault and return its notes' text and its attachments.
 
 Skips dot folders (.obsidian, .git, .trash), the output and cache folders, the
-ignore globs, and symlinks that leave the vault. Files are read by the parse stage,
-which reports undecodable ones with their byte offset, never guessed at.
+ignore globs, and symlinks that leave the vault. Notes are read by the parse stage,
+which reports undecodable ones with their byte offset, never guessed at; load reads
+only a note the last build saw whose mtime moved, to compare its bytes' digest.
 """
 from __future__ import annotations
 

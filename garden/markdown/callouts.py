@@ -33,6 +33,7 @@ ALIASES = {
     "quote": ("quote", "cite"),
 }
 CANONICAL = {alias: kind for kind, aliases in ALIASES.items() for alias in aliases}
+GITHUB_ALERTS = {"NOTE", "TIP", "IMPORTANT", "WARNING", "CAUTION"}  # as GitHub writes them
 
 _HEAD = re.compile(r"^\[!([\w-]+)\]([+-]?)(?:[ \t]+(.*))?$")
 
@@ -73,8 +74,8 @@ def _convert(state, i: int) -> bool:
     title_open = Token("callout_title_open", head_tag, 1, map=[line, line + 1], level=level + 1, block=True)
     title_inline = Token("inline", "", 0, map=[line, line + 1], level=level + 2, content=title, children=[])
     if not title:
-        # Its type, capitalized: GitHub's `[!NOTE]` reads "Note", as GitHub shows it.
-        text = Token("text", "", 0, content=name.capitalize() if name.isupper() else name[:1].upper() + name[1:])
+        # Its type, capitalized; GitHub's alerts (`[!NOTE]`) read as GitHub shows them ("Note").
+        text = Token("text", "", 0, content=name.capitalize() if name in GITHUB_ALERTS else name[:1].upper() + name[1:])
         title_inline.children = [text]
     title_close = Token("callout_title_close", head_tag, -1, level=level + 1, block=True)
     body_open = Token("callout_content_open", "div", 1, level=level + 1, block=True)
