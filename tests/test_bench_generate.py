@@ -120,3 +120,20 @@ def test_the_hugo_and_eleventy_sites_carry_the_same_notes(garden, tmp_path):
         assert "[[" not in text  # wikilinks became Markdown links, embeds their Markdown
         assert re.search(r"\]\(/[\w/-]+/#[\w-]+\)", text)  # a link to a heading of another note
         assert "](/attachments/" in text
+
+
+def test_a_garden_gets_the_same_hints_in_every_process(tmp_path):
+    """"Did you mean" picks among names that tie: by name, not by the order Python's
+    per-process string hashing gives a set, so every build says the same."""
+    import os
+    import subprocess
+
+    big = generate(tmp_path / "big", 3000, seed=1)
+    said = []
+    for seed in ("1", "2"):
+        done = subprocess.run([sys.executable, "-m", "garden", "check", str(big.root), "--no-cache"],
+                              capture_output=True, text=True, timeout=300,
+                              env={**os.environ, "PYTHONHASHSEED": seed})
+        said.append([line for line in done.stderr.splitlines() + done.stdout.splitlines() if "did you mean" in line])
+    assert len(said[0]) > 20
+    assert said[0] == said[1]

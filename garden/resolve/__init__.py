@@ -9,11 +9,12 @@ from __future__ import annotations
 
 
 import hashlib
+import heapq
 import posixpath
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from itertools import repeat
+from itertools import chain, repeat
 from typing import NamedTuple
 
 from ..cache import Bodies
@@ -296,8 +297,11 @@ class _Context:
             limit = max(50, len(self._names) // 10)
             self._grams = {g: ids for g, ids in grams.items() if len(ids) <= limit}
         word = target.rsplit("/", 1)[-1].removesuffix(".md")
-        shared = Counter(i for gram in _trigrams(word) for i in self._grams.get(gram, ()))
-        return did_you_mean(word, [self._names[i] for i, _ in shared.most_common(20)])
+        shared = Counter(chain.from_iterable(self._grams.get(gram, ()) for gram in _trigrams(word)))  # counted in C
+        # Ties go to the first name alphabetically, not to the order a set of pieces happens to
+        # have in this process: the same vault gets the same hint every build.
+        best = heapq.nlargest(20, shared, key=lambda i: (shared[i], -i))
+        return did_you_mean(word, [self._names[i] for i in best])
 
 
 def _trigrams(name: str) -> set[str]:
