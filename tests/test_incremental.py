@@ -153,20 +153,6 @@ def test_note_bodies_are_kept_in_a_few_packs_that_stay_few(tmp_path, monkeypatch
     assert snapshot(out) == snapshot(tmp_path / "cold")
 
 
-def test_a_cache_missing_a_pack_of_bodies_only_makes_a_slower_build(tmp_path):
-    vault, out = tmp_path / "vault", tmp_path / "out"
-    write_files(vault, BASE)
-    cfg = load_config(vault, out=out)
-    build(cfg)
-    for pack in cfg.cache_dir.glob("notes-*/bodies/*"):
-        pack.unlink()
-    edit(vault, {"notes/Gamma.md": "---\ndg-publish: true\n---\nGamma embeds ![[Alpha#^blk]] again.\n"})
-    result = build(cfg)
-    assert not result.report.errors
-    built(vault, tmp_path / "cold", use_cache=False)
-    assert snapshot(out) == snapshot(tmp_path / "cold")
-
-
 def test_notes_whose_files_keep_their_bytes_are_not_parsed_again(tmp_path, monkeypatch):
     """A checkout or a sync gives every file a new mtime: load compares the bytes' digest
     and the parsed notes are reused; a new file is parsed (its digest found as it is read)."""
@@ -229,14 +215,19 @@ def test_a_session_appends_every_rebuild_to_one_pack(tmp_path, monkeypatch):
     assert len(list(bodies.iterdir())) == 1
 
 
-def test_a_pack_cut_short_by_a_crash_only_makes_a_slower_build(tmp_path):
+def _cut_short(pack: Path) -> None:
+    with open(pack, "r+b") as f:
+        f.truncate(pack.stat().st_size // 2)
+
+
+@pytest.mark.parametrize("damage", [Path.unlink, _cut_short], ids=["deleted", "cut short by a crash"])
+def test_a_damaged_pack_of_bodies_only_makes_a_slower_build(tmp_path, damage):
     vault, out = tmp_path / "vault", tmp_path / "out"
     write_files(vault, BASE)
     cfg = load_config(vault, out=out)
     build(cfg)
     for pack in cfg.cache_dir.glob("notes-*/bodies/*"):
-        with open(pack, "r+b") as f:
-            f.truncate(pack.stat().st_size // 2)
+        damage(pack)
     edit(vault, {"notes/Gamma.md": "---\ndg-publish: true\n---\nGamma embeds ![[Alpha#^blk]] again.\n"})
     assert not build(cfg).report.errors
     built(vault, tmp_path / "cold", use_cache=False)
