@@ -112,7 +112,7 @@ class Bodies:
     Each process that parses notes appends their bodies to a pack file of its own, and
     each note keeps where its body is (`Note.body`). One file per note would cost more
     than parsing it: a file system that has just deleted as many files (an old build,
-    the cache) spends milliseconds finding a free inode for each new one.
+    the cache) can spend a millisecond finding a free inode for each new one.
     """
 
     MAX_PACKS = 64  # more (and more than two a core), and the next save copies every live body into one pack
