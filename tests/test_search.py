@@ -152,6 +152,7 @@ TEXTS = {
     "Bees/Hive Life.md": pub("A hive is a superorganism. Bees compost nothing.\n", tags="[bees]"),
     "Bees/Swarming.md": pub("Swarms in May; a swarm leaves the hive.\n", tags="[bees/wild]"),
     "Plain ASCII.md": pub("Compost compost COMPOST compostable composted decomposition.\n"),
+    "Accents.md": pub("Crème brûlée à la façade; Ærøskøbing, Ĳsselmeer and ǅemal; x² ½; a ́ mark alone.\n"),
     "Library.md": pub("東京の図書館で日本語の本を読みました。静かでした。\n"),
     "Garden CN.md": pub("我们在花园里种植蔬菜和草药。\n"),
     "School.md": pub("학교에서 데이터베이스를 공부했습니다.\n"),

@@ -91,7 +91,7 @@ def _words(text: str) -> list[str]:
         return ASCII_WORD.findall(text.lower())
     word, run, cjk, piece, variation = _patterns()
     text = variation.sub("", unicodedata.normalize("NFC", text).lower())
-    if not cjk.search(text):
+    if not cjk.search(text):  # most text that is not ASCII: one findall, as the page's loop gives
         return word.findall(text)
     words = []
     for found in run.findall(text):
