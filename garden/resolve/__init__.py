@@ -283,6 +283,8 @@ class _Context:
     folders: dict[str, list[Page]]
     _names: list[str] | None = None
     _grams: dict[str, list[int]] | None = None
+    _hints: dict[str, str] = field(default_factory=dict)  # a broken link's name -> its hint
+    _slugs: dict[str, tuple] = field(default_factory=dict)  # rel -> (its headings, their slugs)
 
     def hint(self, target: str) -> str:
         """"did you mean [[Note]]?" for a broken link. difflib is slow against thousands of
@@ -297,11 +299,25 @@ class _Context:
             limit = max(50, len(self._names) // 10)
             self._grams = {g: ids for g, ids in grams.items() if len(ids) <= limit}
         word = target.rsplit("/", 1)[-1].removesuffix(".md")
-        shared = Counter(chain.from_iterable(self._grams.get(gram, ()) for gram in _trigrams(word)))  # counted in C
-        # Ties go to the first name alphabetically, not to the order a set of pieces happens to
-        # have in this process: the same vault gets the same hint every build.
-        best = heapq.nlargest(20, shared, key=lambda i: (shared[i], -i))
-        return did_you_mean(word, [self._names[i] for i in best])
+        found = self._hints.get(word)
+        if found is None:
+            shared = Counter(chain.from_iterable(self._grams.get(gram, ()) for gram in _trigrams(word)))  # in C
+            # The 20 names sharing the most pieces; ties go to the first name alphabetically, not
+            # to the order a set of pieces happens to have in this process: the same vault gets
+            # the same hint every build. The 20th count is found among plain ints first, so only
+            # the few names at or above it are sorted.
+            least = heapq.nlargest(20, shared.values())[-1] if shared else 0
+            best = sorted((i for i, n in shared.items() if n >= least), key=lambda i: (-shared[i], i))[:20]
+            found = self._hints[word] = did_you_mean(word, [self._names[i] for i in best])
+        return found
+
+    def slugs(self, note: Note) -> list[str]:
+        """The slug of each of a note's headings, worked out once for all the links into it
+        (and again for a note saved since: serve's previews resolve against this context)."""
+        found = self._slugs.get(note.rel)
+        if found is None or found[0] is not note.headings:
+            found = self._slugs[note.rel] = (note.headings, [heading_slug(h.text) for h in note.headings])
+        return found[1]
 
 
 def _trigrams(name: str) -> set[str]:
@@ -341,7 +357,7 @@ def _resolve_link(link: Link, page: Page, ctx: _Context, report: Report) -> Targ
         # A site path such as "/blog/post/": a page's permalink, as the Digital Garden plugin writes them.
         other = ctx.by_path.get(link.target.strip("/") + "/" if link.target.strip("/") else "")
         if other is not None:  # a link into the note itself reads the page being resolved (see preview.py)
-            return _note_target(link, page if other.note.rel == note.rel else other, note, report)
+            return _note_target(link, page if other.note.rel == note.rel else other, note, report, ctx)
     match = ctx.index.resolve(link.target, note.rel, link.markdown)
     if match.rel is None and link.kind == "link":
         listing = _listing_target(link, note, ctx.tags, ctx.folders)
@@ -369,7 +385,7 @@ def _resolve_link(link: Link, page: Page, ctx: _Context, report: Report) -> Targ
             report.warning(note.rel, link.line, f"link to [[{link.target}]], which is not published; "
                            "shown as plain text", code="unpublished-link")
             return Target("missing", rel="")
-        return _note_target(link, page if rel == note.rel else target_page, note, report)
+        return _note_target(link, page if rel == note.rel else target_page, note, report, ctx)
     return Target("file", slugify_file(rel), "", rel)
 
 
@@ -387,12 +403,12 @@ def _listing_target(link: Link, note: Note, tags: dict[str, Tag], folders: dict[
     return None
 
 
-def _note_target(link: Link, page: Page, source: Note, report: Report) -> Target:
-    fragment = _fragment(link, page.note, source, report)
+def _note_target(link: Link, page: Page, source: Note, report: Report, ctx: _Context) -> Target:
+    fragment = _fragment(link, page.note, source, report, ctx)
     return Target("note", page.path, fragment or "", page.note.rel, lost=fragment is None)
 
 
-def _fragment(link: Link, target: Note, source: Note, report: Report) -> str | None:
+def _fragment(link: Link, target: Note, source: Note, report: Report, ctx: _Context) -> str | None:
     """The element id a `#Heading` or `#^block` fragment points at, checked against the target
     (None, and a warning, when the target has no such heading or block)."""
     fragment = link.fragment
@@ -404,7 +420,7 @@ def _fragment(link: Link, target: Note, source: Note, report: Report) -> str | N
         report.warning(source.rel, link.line, f"block '{fragment}' not found in {target.rel}", code="broken-anchor")
         return None
     heading = fragment.split("#")[-1].strip()
-    found = _heading_id(fragment.split("#"), target.headings)
+    found = _heading_id(fragment.split("#"), target.headings, ctx.slugs(target))
     if found is not None:
         return found
     if link.markdown and fragment in {h.id for h in target.headings}:
@@ -415,7 +431,7 @@ def _fragment(link: Link, target: Note, source: Note, report: Report) -> str | N
     return None
 
 
-def _heading_id(path: list[str], headings) -> str | None:
+def _heading_id(path: list[str], headings, slugs: list[str]) -> str | None:
     """The id of the heading `#A#B` names: B within A's section, as Obsidian reads it, so
     `[[Note#Part 2#Setup]]` finds the Setup under Part 2 when several headings say Setup.
     Failing that, the first heading named like the last part. The note's title heading
@@ -423,7 +439,6 @@ def _heading_id(path: list[str], headings) -> str | None:
     wanted = [heading_slug(part.strip()) for part in path if part.strip()]
     if not wanted:
         return None
-    slugs = [heading_slug(h.text) for h in headings]
     lo, hi, found = 0, len(headings), None
     for slug in wanted:
         found = next((k for k in range(lo, hi) if slugs[k] == slug), None)
