@@ -77,7 +77,7 @@ class Output:
                 self.old[site_file] = ""
         self.new: dict[str, str] = {}
         self.changed = 0
-        self._made: set[Path] = set()
+        self._made: set[str] = set()
 
     def begin(self) -> None:
         self.out.mkdir(parents=True, exist_ok=True)
@@ -85,10 +85,10 @@ class Output:
             shutil.rmtree(self.staging)
         self.staging.mkdir()
 
-    def _target(self, site_path: str) -> Path:
+    def _target(self, site_path: str) -> str:
         if not is_site_path(site_path):
             raise GardenError(f"refusing to write outside the output folder: '{site_path}'")
-        return self.staging.joinpath(*site_path.split("/"))
+        return os.path.join(self.staging, *site_path.split("/"))
 
     def write(self, site_path: str, data: bytes) -> bool:
         """Stage `data` for `site_path` unless the current file already has these bytes."""
@@ -103,7 +103,7 @@ class Output:
         target = self._target(site_path)
         changed = not self.unchanged(site_path, key)
         if changed:
-            self._mkdir(target.parent)
+            self._mkdir(os.path.dirname(target))
             shutil.copyfile(source, target)
         self.note(site_path, key, changed)
         return changed
@@ -115,24 +115,34 @@ class Output:
         """Write to the staging folder unless the file already has these bytes; True if staged.
 
         `key` identifies the content (its digest, or for a page the digest of its inputs).
-        Safe to call from worker processes.
+        Safe to call from worker processes. Plain os calls, not pathlib: a cold build stages
+        every page, and pathlib's objects took as long as the writes themselves.
         """
         target = self._target(site_path)
         if self.unchanged(site_path, key):
             return False
-        current = self.out / site_path
+        current = os.path.join(self.out, site_path)
         try:
-            if current.stat().st_size == len(data) and current.read_bytes() == data:
-                return False
+            if os.stat(current).st_size == len(data):
+                with open(current, "rb") as f:
+                    if f.read() == data:
+                        return False
         except OSError:
             pass
-        self._mkdir(target.parent)
-        target.write_bytes(data)
+        self._mkdir(os.path.dirname(target))
+        with open(target, "wb") as f:
+            f.write(data)
         return True
 
-    def _mkdir(self, folder: Path) -> None:
+    def _mkdir(self, folder: str) -> None:
         if folder not in self._made:
-            folder.mkdir(parents=True, exist_ok=True)
+            try:
+                os.mkdir(folder)  # most pages' folders are new, in a folder made already
+            except FileExistsError:
+                if not os.path.isdir(folder):
+                    raise
+            except FileNotFoundError:
+                os.makedirs(folder, exist_ok=True)
             self._made.add(folder)
 
     def intact(self) -> bool:
