@@ -13,7 +13,7 @@ from .cache import Bodies, Cache, Index, State, code_version
 from .config import Config, fingerprint
 from .dates import git_head
 from .diagnostics import ERROR, Diagnostic, GardenError, Report
-from .load import UnreadableText, load
+from .load import UnreadableText, load, prefetch
 from .model import Note
 from .parallel import pmap
 from .parse import parse_note
@@ -194,6 +194,7 @@ def parse_all(sources, cfg: Config, state: State, bodies: Bodies, progress: Prog
         else:
             todo.append(i)
     progress.start("reading notes", len(todo))
+    prefetch([sources[i] for i in todo])
     fresh = pmap(_parse_one, len(todo), (cfg, [sources[i] for i in todo], bodies), progress)
     for i, note in zip(todo, fresh):
         notes[i] = note
