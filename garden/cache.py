@@ -5,7 +5,7 @@ Layout, under the cache folder (`.garden-cache/` beside garden.toml):
     notes-<key>/index.pickle       each file's (size, mtime, digest), and the last build's input
                              fingerprint and diagnostics: all a no-change rebuild reads
     notes-<key>/state.pickle       parsed notes without their bodies, link resolutions, pages
-    notes-<key>/bodies/<pid>-<random>.pack  notes' rendered bodies, compressed, one pack per
+    notes-<key>/bodies/<pid>-<random>.pack  notes' rendered bodies, compressed (LZ4), one pack per
                              process that parsed notes; read only when a page that shows
                              a body is rendered again
 
@@ -23,10 +23,11 @@ import os
 import pickle
 import secrets
 import shutil
-import zlib
 from functools import lru_cache
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import lz4.block
 
 from . import __version__
 from .model import Note
@@ -131,7 +132,7 @@ class Bodies:
     def stash(self, note: Note) -> Note:
         """Move a freshly parsed note's body (HTML and plain text) to disk (called in workers)."""
         if self.folder is not None and note.html is not None and note.published:
-            note.body = self._append(zlib.compress(f"{note.html}\x00{note.text}".encode(), 1))
+            note.body = self._append(lz4.block.compress(f"{note.html}\x00{note.text}".encode()))
             note.html = note.text = None
         return note
 
@@ -163,7 +164,7 @@ class Bodies:
         return data
 
     def _read(self, note: Note) -> tuple[str, str]:
-        html, _, text = zlib.decompress(self._raw(note.body)).decode().partition("\x00")
+        html, _, text = lz4.block.decompress(self._raw(note.body)).decode().partition("\x00")
         return html, text
 
     def html(self, note: Note) -> str:

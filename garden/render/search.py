@@ -43,12 +43,13 @@ import os
 import pickle
 import re
 import unicodedata
-import zlib
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+
+import lz4.block
 
 from ..cache import code_version
 from ..config import fingerprint
@@ -194,14 +195,14 @@ def analyse(texts: tuple[str, ...], stop: frozenset[str]) -> tuple[tuple[int, ..
     joined by \x1e, \x1c, then their counts joined by commas."""
     counts = [term_counts(text, stop) for text in texts]
     text = "\x1d".join("\x1e".join(c) + "\x1c" + ",".join(map(str, c.values())) for c in counts)
-    return tuple(map(len, counts)), counts, zlib.compress(text.encode(), 1)
+    return tuple(map(len, counts)), counts, lz4.block.compress(text.encode())
 
 
 def postings_of(blob: bytes) -> Iterator[tuple[int, str, int]]:
     """(field id, term, frequency) for each posting of an `analyse` blob."""
     if not blob:
         return
-    for f, part in enumerate(zlib.decompress(blob).decode().split("\x1d")):
+    for f, part in enumerate(lz4.block.decompress(blob).decode().split("\x1d")):
         terms, _, counts = part.partition("\x1c")
         if terms:
             yield from zip([f] * len(counts), terms.split("\x1e"), map(int, counts.split(",")))
