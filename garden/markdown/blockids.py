@@ -27,7 +27,7 @@ def _core(state) -> None:
         if token.type != "inline" or not token.children:
             continue
         last = token.children[-1]
-        if last.type != "text":
+        if last.type != "text" or "^" not in last.content:  # the cheap test first: most blocks have none
             continue
         m = _MARK.search(last.content)
         if not m:

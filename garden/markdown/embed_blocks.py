@@ -82,15 +82,18 @@ def _split(opening: Token, inline: Token, closing: Token) -> list[Token]:
 
 
 def _lift(state) -> None:
+    # An embed is parsed from "![[" in its block's source: without one there is nothing to do.
+    if not any(t.type == "inline" and "![[" in t.content for t in state.tokens):
+        return
     tokens, out, i = state.tokens, [], 0
     while i < len(tokens):
         token = tokens[i]
         if token.type == "paragraph_open" and i + 2 < len(tokens) and tokens[i + 1].type == "inline" \
-                and any(_is_note_embed(c) for c in tokens[i + 1].children or []):
+                and "![[" in tokens[i + 1].content and any(_is_note_embed(c) for c in tokens[i + 1].children or []):
             out.extend(_split(token, tokens[i + 1], tokens[i + 2]))
             i += 3
             continue
-        if token.type == "inline" and i > 0 and tokens[i - 1].type == "heading_open":
+        if token.type == "inline" and i > 0 and tokens[i - 1].type == "heading_open" and "![[" in token.content:
             for child in token.children or []:
                 if _is_note_embed(child):
                     _as_link(child)

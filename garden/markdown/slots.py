@@ -44,6 +44,11 @@ def stamp_lines(state) -> None:
         if block.type != "inline" or not block.children:
             continue
         line = offset + (block.map[0] + 1 if block.map else 1)
+        if "\n" not in block.content and "&" not in block.content:
+            # One line (no entity such as &#10; to put a line break in a child): all on it.
+            for child in block.children:
+                child.meta["line"] = line
+            continue
         for child in block.children:
             child.meta["line"] = line
             if child.type in ("softbreak", "hardbreak"):
