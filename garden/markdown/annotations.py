@@ -77,8 +77,9 @@ class _Patterns:
     def __init__(self, s: Settings):
         self.s = s
         markers = sorted(s.tldr_markers, key=len, reverse=True)
-        self.marker = re.compile(r"^\s*(?:" + "|".join(re.escape(m) for m in markers) + r")(?![\w])\s*[:.\-–—]?\s*",
-                                 re.I) if markers else None
+        alternatives = "|".join(re.escape(m) for m in markers)
+        self.marker = re.compile(r"^\s*(?:" + alternatives + r")(?![\w])\s*[:.\-–—]?\s*", re.I) if markers else None
+        self.marker_start = re.compile(r"[\s*_]*(?:" + alternatives + ")", re.I) if markers else None
         self.tldr_headings = {_heading_key(h) for h in s.tldr_headings}
         self.simple_headings = {_heading_key(h) for h in s.simple_headings}
         self.tldr_callouts = {c.lower() for c in s.tldr_callouts}
@@ -88,9 +89,12 @@ class _Patterns:
         self.share_questions = [re.compile(p, re.I) for p in s.share_questions]
 
 
+_TRAILING = re.compile(r"[\s:.!?…\-–—]+$")
+
+
 def _heading_key(text: str) -> str:
     """'Explain simply:' and 'explain  simply' are the same heading."""
-    return " ".join(re.sub(r"[\s:.!?…\-–—]+$", "", text.replace("’", "'")).lower().split())
+    return " ".join(_TRAILING.sub("", text.replace("’", "'")).lower().split())
 
 
 def _any(patterns, text: str) -> bool:
@@ -144,9 +148,12 @@ class _Ids:
     """Element ids that collide with no heading id nor each other."""
 
     def __init__(self, tokens: list[Token]):
-        self.used = {t.attrGet("id") for t in tokens if t.attrGet("id")}
+        self.tokens = tokens
+        self.used: set | None = None  # found on the first new id: most notes never ask for one
 
     def new(self, base: str) -> str:
+        if self.used is None:
+            self.used = {hid for t in self.tokens if (hid := t.attrs.get("id"))}
         n, hid = 1, base
         while hid in self.used:
             n += 1
@@ -196,13 +203,14 @@ def _block_text(tokens: list[Token], i: int) -> str:
 def _marks(tokens, p: _Patterns, ids: _Ids, tldrs: list, panels: list) -> None:
     """TLDR paragraphs and callouts (`> [!tldr]`), and `> [!eli5]` explain-simply callouts, in
     document order; each TLDR is tied to the section (heading) it closes."""
-    heading = {"id": "", "text": ""}
+    heading = None  # the index of the heading whose section we are in
     for i, t in enumerate(tokens):
         if t.type == "heading_open":
-            heading = {"id": t.attrGet("id") or "", "text": inline_text(tokens[i + 1])}
-        line = t.map[0] if t.map else 0
+            heading = i
+            continue
         if t.type == "paragraph_open":
-            if t.hidden or p.marker is None or not _strip_marker(tokens[i + 1], p.marker):
+            if t.hidden or p.marker is None or not _may_mark(tokens[i + 1], p) \
+                    or not _strip_marker(tokens[i + 1], p.marker):
                 continue
             label = Token("html_inline", "", 0,
                           content=f'<span class="tldr-label">{escapeHtml(p.s.label("tldr"))}</span> ')
@@ -222,23 +230,34 @@ def _marks(tokens, p: _Patterns, ids: _Ids, tldrs: list, panels: list) -> None:
             hid = ids.new("explain-simply")
             t.attrJoin("class", "explain-simply")
             t.attrSet("id", hid)
-            panels.append({"id": hid, "line": line})
+            panels.append({"id": hid, "line": t.map[0] if t.map else 0})
             continue
         else:
             continue
-        hid = ids.new(f"tldr-{heading['id']}" if heading["id"] else "tldr")
+        section = (tokens[heading].attrGet("id") or "") if heading is not None else ""
+        hid = ids.new(f"tldr-{section}" if section else "tldr")
         t.attrJoin("class", "tldr")
         t.attrSet("id", hid)
-        if heading["id"]:
-            t.attrSet("data-section", heading["id"])
-        tldrs.append({"id": hid, "section": heading["id"], "heading": heading["text"], "text": text,
-                      "scope": "section" if heading["id"] else "post", "line": line})
+        if section:
+            t.attrSet("data-section", section)
+        title = inline_text(tokens[heading + 1]) if heading is not None else ""
+        tldrs.append({"id": hid, "section": section, "heading": title, "text": text,
+                      "scope": "section" if section else "post", "line": t.map[0] if t.map else 0})
 
 
 def _default_title(title: Token, label: str) -> None:
     """A callout without a title of its own is titled by its type ("Eli5"): say what it is."""
     if not title.content.strip() and title.children and title.children[0].type == "text":
         title.children[0].content = label
+
+
+def _may_mark(inline: Token, p: _Patterns) -> bool:
+    """Whether the paragraph's source could start with a TLDR marker (after `*` and `_`
+    of emphasis), which is far cheaper to ask than `_strip_marker`. The text it reads is
+    the source itself, except where an escape (`\\;`) or an entity (`&#59;`) stands for a
+    character: then the source cannot tell."""
+    content = inline.content
+    return p.marker_start.match(content) is not None or "\\" in content or "&" in content
 
 
 def _strip_marker(inline: Token, marker: re.Pattern) -> bool:
