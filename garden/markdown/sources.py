@@ -12,6 +12,7 @@ theme renders it as the post's "Sources" section.
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
@@ -22,6 +23,7 @@ from .annotations import Settings
 from .links import is_web
 
 
+@lru_cache(maxsize=1024)  # each link asks twice (its domain, its source key)
 def domain_of(url: str) -> str:
     """'https://www.BBC.com/news' -> 'bbc.com'; '' when the URL has no host."""
     try:
@@ -74,13 +76,12 @@ def _core(state, settings: Settings) -> None:
         if block.type != "inline" or not block.children:
             continue
         children = block.children
-        k = 0
-        while k < len(children):
-            token = children[k]
-            href = token.attrGet("href") or "" if token.type == "link_open" else ""
+        for k, token in enumerate(children):  # a span inserted after k is visited too, and skipped
+            if token.type != "link_open":
+                continue
+            href = token.attrGet("href") or ""
             domain = domain_of(href) if href and is_web(href) else ""
             if not domain:
-                k += 1
                 continue
             label, close = _text_of(children, k)
             n += 1
@@ -96,7 +97,6 @@ def _core(state, settings: Settings) -> None:
             if settings.link_domains and not in_heading and not shows_domain:
                 span = Token("html_inline", "", 0, content=f'<span class="link-domain">{escapeHtml(domain)}</span>')
                 children.insert(close, span)
-            k += 1
     if sources:
         state.env["x_sources"] = list(sources.values())
 
