@@ -199,6 +199,8 @@ def _embed_holders(note: Note) -> dict[int, tuple[str, ...]]:
     """For each note embed, the parts of this note that contain it: the whole note ("")
     and every heading section or ^block around it (resolve finds embed cycles with this)."""
     holders: dict[int, tuple[str, ...]] = {}
+    if not any(link.kind == "embed" for link in note.links):
+        return holders
     for m in SLOT_RE.finditer(note.html):
         n = int(m.group(2))
         if m.group(1) or note.links[n].kind != "embed":

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
 from dataclasses import dataclass, field
 
 import yaml
 from frontmatter.default_handlers import YAMLHandler
 
 _FENCE = YAMLHandler.FM_BOUNDARY  # ^-{3,}\s*$
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass
@@ -68,7 +70,7 @@ def _plain(value):
 def _text(value: str) -> str:
     """Escapes such as "\\ud83c\\udf31" (JSON's way to write an emoji) reach YAML as two lone
     surrogates, which no file or page can hold: pair them up, and replace any left alone."""
-    if not any("\ud800" <= c <= "\udfff" for c in value):
+    if not _SURROGATE.search(value):
         return value
     return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
 
