@@ -6,19 +6,29 @@ from __future__ import annotations
 import re
 
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 
 from .annotations import Settings
 
 
 def _inline_with_lines(state) -> None:
-    """The core 'inline' rule, telling inline rules which file line their block starts on."""
+    """The core 'inline' rule, telling inline rules which file line their block starts on.
+
+    Text without a single character that could start an inline rule (most headings, many
+    list items and table cells) is one text token: it is made here directly, as the inline
+    parser would make it, without setting up the parser for it."""
+    md = state.md
     offset = state.env.get("line_offset", 0)
+    terminator = md.inline.terminator_re
     for token in state.tokens:
         if token.type == "inline":
             if token.children is None:
                 token.children = []
+            if token.content and not terminator.search(token.content):
+                token.children.append(Token("text", "", 0, content=token.content))
+                continue
             state.env["_block_line"] = offset + (token.map[0] + 1 if token.map else 1)
-            state.md.inline.parse(token.content, state.md, state.env, token.children)
+            md.inline.parse(token.content, md, state.env, token.children)
 
 
 def create_markdown(settings: Settings | None = None, www: bool = True) -> MarkdownIt:
