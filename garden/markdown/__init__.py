@@ -48,6 +48,7 @@ def create_markdown(settings: Settings | None = None, www: bool = True) -> Markd
     from .code import code_plugin
     from .comments import comments_plugin
     from .embed_blocks import embed_blocks_plugin
+    from .first_chars import first_chars_plugin
     from .headings import headings_plugin
     from .highlight import highlight_plugin
     from .links import links_plugin
@@ -74,6 +75,7 @@ def create_markdown(settings: Settings | None = None, www: bool = True) -> Markd
     settings = settings or Settings.defaults()
     md.use(annotations_plugin, settings)  # after headings: TLDRs are tied to their section's id
     md.use(sources_plugin, settings)
+    md.use(first_chars_plugin)  # last: it wraps the block rules the others added
     return md
 
 
