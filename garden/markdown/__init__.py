@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_core.normalize import normalize
 from markdown_it.token import Token
 
 from .annotations import Settings
@@ -29,6 +30,13 @@ def _inline_with_lines(state) -> None:
                 continue
             state.env["_block_line"] = offset + (token.map[0] + 1 if token.map else 1)
             md.inline.parse(token.content, md, state.env, token.children)
+
+
+def _normalize(state) -> None:
+    """markdown-it's normalize rule (CR LF and CR to LF, NUL to U+FFFD), only when there is
+    one of those to replace: otherwise its two regex passes over the note change nothing."""
+    if "\r" in state.src or "\0" in state.src:
+        normalize(state)
 
 
 def create_markdown(settings: Settings | None = None, www: bool = True) -> MarkdownIt:
@@ -62,6 +70,7 @@ def create_markdown(settings: Settings | None = None, www: bool = True) -> Markd
 
     md = MarkdownIt("commonmark", {"html": True, "typographer": False})
     md.enable(["table", "strikethrough"])
+    md.core.ruler.at("normalize", _normalize)
     md.core.ruler.at("inline", _inline_with_lines)
     for plugin in (comments_plugin, callouts_plugin, math_plugin, wikilinks_plugin, tags_plugin,
                    highlight_plugin, gfm_autolink_plugin, footnote_plugin, tasks_plugin, headings_plugin,
