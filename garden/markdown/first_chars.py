@@ -4,7 +4,7 @@ markdown-it tries its rules in order wherever something could begin: its block r
 each line that starts a block (and, to see whether a paragraph goes on, on each line
 after it), its inline rules at each character the text rule stops at. Most give up on
 the first character, which costs a call each and, for block rules, a debug log call and
-a few lookups: together a tenth of the parse. Here the rules that need a particular first
+a few lookups: together 7% of the parse of a note (bench garden). Here the rules that need a first
 character are only tried where it stands:
 
 - each such block rule is wrapped in a test of the line's first character (after the
