@@ -54,6 +54,7 @@ class Theme:
         self.env = _Environment(
             loader=loader, autoescape=True, trim_blocks=True, lstrip_blocks=True,
             undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
+            auto_reload=False,  # a Theme lives for one build (serve makes a new one per rebuild)
         )
         self.env.filters["date"] = lambda iso: format_date(iso, cfg.dates.format)
         self.statics = self._statics()
