@@ -8,6 +8,8 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from typing import TYPE_CHECKING
+
 from . import plural
 from .cache import Bodies, Cache, Index, State, code_version
 from .config import Config, fingerprint
@@ -16,17 +18,16 @@ from .diagnostics import ERROR, Diagnostic, GardenError, Report
 from .load import UnreadableText, load, prefetch
 from .model import Note
 from .parallel import pmap
-from .parse import parse_note
 from .progress import Progress
-from .render import Deferred, common_key, emit_404, emit_files, emit_lists, emit_static, page_key, render_note
-from .render.explorer import emit_explorer
-from .render.feeds import emit_feeds
-from .render.graph import emit_graph
-from .render.search import emit_search
-from .render.sitemap import emit_sitemap
-from .render.theme import Theme
-from .resolve import Garden, resolve
+from .theme import Theme
 from .write import Output, check_output
+
+# The parse, resolve and render stages are imported where a build reaches them: a build
+# that finds the site current needs none of them, and importing them (the Markdown parser,
+# YAML, Jinja and their plugins) was a third of its time.
+if TYPE_CHECKING:
+    from .render import Deferred
+    from .resolve import Garden
 
 
 # commit(report, output.commit) -> the written files, or None to keep the previous site.
@@ -102,6 +103,7 @@ def _build(cfg: Config, force: bool, progress: Progress | None, use_cache: bool,
         report.extend(index.diagnostics)  # nothing changed since the last build: the site is current
         return BuildResult(index.notes, index.pages, len(current.old), 0, report,
                            time.perf_counter() - started, None, timings, [])
+    from .resolve import resolve
     with stage("parse"):
         notes, state = parse_vault(cfg, vault, cache, report, progress)
     with stage("resolve"):
@@ -133,6 +135,7 @@ def read_garden(cfg: Config, report: Report, progress: Progress | None = None,
                 use_cache: bool = True) -> tuple[Garden, list]:
     """load -> parse -> resolve: the garden as it will be published, its problems added to
     `report`. What `garden check` runs; writes nothing but the parse cache."""
+    from .resolve import resolve
     cache = Cache(cfg.cache_dir, fingerprint(cfg), enabled=use_cache)
     vault = load_vault(cfg, report, cache.load_index())
     notes, state = parse_vault(cfg, vault, cache, report, progress or Progress(enabled=False))
@@ -202,6 +205,7 @@ def parse_all(sources, cfg: Config, state: State, bodies: Bodies, progress: Prog
 
 
 def _parse_one(context, i):
+    from .parse import parse_note
     cfg, sources, bodies = context
     source = sources[i]
     try:
@@ -222,6 +226,7 @@ def write_site(garden: Garden, theme: Theme, output: Output, report: Report, pro
     Returns each page's render-time diagnostics, so a page that is not rendered
     again still reports its problems.
     """
+    from .render import Deferred, common_key, page_key
     common = common_key(theme, garden.config)
     keys = [page_key(garden, page, common) for page in garden.pages]
     todo = []
@@ -242,7 +247,7 @@ def write_site(garden: Garden, theme: Theme, output: Output, report: Report, pro
     for found in diagnostics.values():
         report.extend(found)
     deferred: list[tuple[str, Deferred]] = []  # garden-wide outputs whose key changed
-    for emitter in EMITTERS:
+    for emitter in emitters():
         for item in emitter(garden, theme):
             if isinstance(item, Diagnostic):  # an emitter may report a problem instead of a file
                 report.add(item)
@@ -264,9 +269,16 @@ def write_site(garden: Garden, theme: Theme, output: Output, report: Report, pro
     return diagnostics
 
 
-# Garden-wide outputs, each a function (garden, theme) -> iterable of (site path, bytes | Path |
-# Deferred), or a Diagnostic reported instead of a file.
-EMITTERS = [emit_lists, emit_404, emit_static, emit_files,
+def emitters() -> list:
+    """The garden-wide outputs, each a function (garden, theme) -> iterable of (site path,
+    bytes | Path | Deferred), or a Diagnostic reported instead of a file."""
+    from .render import emit_404, emit_files, emit_lists, emit_static
+    from .render.explorer import emit_explorer
+    from .render.feeds import emit_feeds
+    from .render.graph import emit_graph
+    from .render.search import emit_search
+    from .render.sitemap import emit_sitemap
+    return [emit_lists, emit_404, emit_static, emit_files,
             emit_explorer, emit_graph, emit_feeds, emit_sitemap, emit_search]
 
 
@@ -275,6 +287,7 @@ def _page_file(path: str) -> str:
 
 
 def _render_one(context, n):
+    from .render import render_note
     garden, theme, output, todo, keys = context
     page = garden.pages[todo[n]]
     html, diagnostics = render_note(garden, theme, page)

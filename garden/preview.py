@@ -23,7 +23,7 @@ from .load import Source
 from .parse import parse_note
 from .paths import page_file
 from .render import render_note
-from .render.theme import Theme
+from .theme import Theme
 from .resolve import Garden, Page, resolve_links
 
 

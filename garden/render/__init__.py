@@ -25,7 +25,7 @@ from .annotations import annotation_view
 from .feeds import FEED, feeds_enabled
 from .graph import GRAPH_PAGE
 from .slots import Filler
-from .theme import Theme
+from ..theme import Theme
 
 WORDS_PER_MINUTE = 220
 

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 from ..paths import slugify_path
 from ..resolve import Garden
-from .theme import Theme
+from ..theme import Theme
 
 EXPLORER_JSON = "static/explorer.json"
 

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from ..config import Config
 from ..diagnostics import Diagnostic
 from ..resolve import HOME_TAG, Garden, Page
-from .theme import Theme
+from ..theme import Theme
 
 FEED = "feed.xml"
 RSS = "rss.xml"

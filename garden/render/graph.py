@@ -12,7 +12,7 @@ import json
 from collections.abc import Iterator
 
 from ..resolve import HOME_TAG, Garden, Page
-from .theme import Theme
+from ..theme import Theme
 
 GRAPH_JSON = "static/graph.json"
 GRAPH_PAGE = "graph/"

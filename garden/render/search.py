@@ -56,7 +56,7 @@ from ..config import fingerprint
 from ..parallel import pmap, workers
 from ..resolve import HOME_TAG, Garden, Page, tag_path
 from . import Deferred
-from .theme import Theme
+from ..theme import Theme
 
 FORMAT = 1  # bump when the files written change shape
 INDEX_DIR = "search/"

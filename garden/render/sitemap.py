@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from ..resolve import Garden
 from .feeds import feeds_enabled
-from .theme import Theme
+from ..theme import Theme
 
 SITEMAP = "sitemap.xml"
 

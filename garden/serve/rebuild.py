@@ -34,7 +34,7 @@ from ..diagnostics import Diagnostic, GardenError
 from ..plural import count
 from ..preview import preview
 from ..progress import Progress
-from ..render.theme import Theme
+from ..theme import Theme
 from ..write import Output
 from .livereload import LiveState
 from .watcher import Changes, Targets
