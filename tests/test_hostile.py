@@ -422,8 +422,8 @@ def test_the_command_line_reports_every_problem_and_builds_the_rest(tmp_path):
 
 
 def test_an_internal_error_prints_a_short_report_not_a_traceback(tmp_path, monkeypatch, capsys):
-    import garden.build
     import garden.parallel
+    import garden.parse
     from garden.cli import ISSUES_URL, main
 
     write_files(tmp_path / "v", {f"n{i}.md": PUB + "x" for i in range(4)})
@@ -431,7 +431,7 @@ def test_an_internal_error_prints_a_short_report_not_a_traceback(tmp_path, monke
     def broken(source, cfg):
         raise ValueError("something impossible")
 
-    monkeypatch.setattr(garden.build, "parse_note", broken)
+    monkeypatch.setattr(garden.parse, "parse_note", broken)
     monkeypatch.delenv("GARDEN_DEBUG", raising=False)
     for min_items in (1000, 1):  # in this process, then in worker processes
         monkeypatch.setattr(garden.parallel, "PARALLEL_MIN", min_items)

@@ -158,15 +158,15 @@ def test_notes_whose_files_keep_their_bytes_are_not_parsed_again(tmp_path, monke
     and the parsed notes are reused; a new file is parsed (its digest found as it is read)."""
     import os
 
-    import garden.build as pipeline
+    import garden.parse as parsing
 
     vault, out = tmp_path / "vault", tmp_path / "out"
     write_files(vault, BASE)
     cfg = load_config(vault, out=out)
     build(cfg)
     parsed = []
-    real = pipeline.parse_note
-    monkeypatch.setattr(pipeline, "parse_note", lambda source, c: parsed.append(source.rel) or real(source, c))
+    real = parsing.parse_note
+    monkeypatch.setattr(parsing, "parse_note", lambda source, c: parsed.append(source.rel) or real(source, c))
     later = time.time() + 60
     for path in vault.rglob("*.md"):
         os.utime(path, (later, later))
