@@ -24,6 +24,7 @@ from ..diagnostics import Report, did_you_mean
 from ..markdown.headings import heading_slug
 from ..markdown.tags import HOME_TAG
 from ..model import Link, Note
+from ..parallel import pmap
 from ..paths import names_a_file, path_segment, slugify_file, slugify_path
 from .embeds import embed_cycles
 from .links import LinkIndex
@@ -182,18 +183,20 @@ def resolve(notes: list[Note], attachments: list[str], cfg: Config, report: Repo
     epoch = _epoch(pages, notes, attachments, tags, folders)
     context = _Context(LinkIndex([n.rel for n in notes], attachments), by_rel, by_path, all_rels, tags, folders)
     resolutions: dict[str, Resolution] = {}
+    todo = []
     for page in pages:
         note = page.note
         last = (previous or {}).get(note.rel)
         if last is None or last.digest != note.digest or last.epoch != epoch or any(
                 (by_rel[rel].note.digest if rel in by_rel else "") != digest for rel, digest in last.deps):
-            found = Report()
-            targets = tuple(_resolve_link(link, page, context, found) for link in note.links)
-            deps = tuple(sorted({(t.rel, by_rel[t.rel].note.digest) for t, link in zip(targets, note.links)
-                                 if t.kind == "note" and link.fragment and t.rel != note.rel}))
-            last = Resolution(note.digest, epoch, deps, targets, tuple(found.items), *_reach(note, targets))
-        resolutions[note.rel] = last
-        report.extend(last.diagnostics)
+            todo.append(page)
+        else:
+            resolutions[note.rel] = last
+    # A cold build resolves every link of the garden: across cores, like parsing.
+    for page, resolution in zip(todo, pmap(_resolution_of, len(todo), (todo, context, epoch))):
+        resolutions[page.note.rel] = resolution
+    for page in pages:
+        report.extend(resolutions[page.note.rel].diagnostics)
 
     targets: dict[str, tuple[Target, ...]] = {}
     linked_from: dict[str, dict[int, Page]] = {}  # target rel -> {id(page): page}, each source once
@@ -214,6 +217,17 @@ def resolve(notes: list[Note], attachments: list[str], cfg: Config, report: Repo
 
     return Garden(cfg, pages, by_rel, home, targets, backlinks, tags, files, folders, resolutions=resolutions,
                   history=history, history_at=history_at, context=context)
+
+
+def _resolution_of(context, i) -> Resolution:
+    """One page's links resolved against the garden, with what that depended on."""
+    pages, ctx, epoch = context
+    page = pages[i]
+    note, found = page.note, Report()
+    targets = tuple(_resolve_link(link, page, ctx, found) for link in note.links)
+    deps = tuple(sorted({(t.rel, ctx.by_rel[t.rel].note.digest) for t, link in zip(targets, note.links)
+                         if t.kind == "note" and link.fragment and t.rel != note.rel}))
+    return Resolution(note.digest, epoch, deps, targets, tuple(found.items), *_reach(note, targets))
 
 
 def resolve_links(garden: Garden, page: Page) -> tuple[Target, ...]:
