@@ -173,7 +173,7 @@ def folder_size(folder: Path) -> tuple[int, int]:
     return files, size
 
 
-_TRASH: list[Path] = []  # where `remove` moves what it removes, until the bench ends (see main)
+_TRASH: Path | None = None  # where `remove` moves what it removes, until the bench ends (see main)
 
 
 def remove(*paths: Path) -> None:
@@ -186,9 +186,9 @@ def remove(*paths: Path) -> None:
     for path in paths:
         if not (path.exists() or path.is_symlink()):
             continue
-        if _TRASH:
-            _TRASH[0].mkdir(parents=True, exist_ok=True)
-            os.rename(path, tempfile.mkdtemp(dir=_TRASH[0]) + "/" + path.name)
+        if _TRASH is not None:
+            _TRASH.mkdir(parents=True, exist_ok=True)
+            os.rename(path, os.path.join(tempfile.mkdtemp(dir=_TRASH), path.name))
         elif path.is_dir() and not path.is_symlink():
             shutil.rmtree(path)
         else:
@@ -419,6 +419,7 @@ def table(n: int, result: dict) -> str:
 
 
 def main(argv=None) -> int:
+    global _TRASH
     p = argparse.ArgumentParser(prog="bench/run", description=__doc__.split("\n\n")[0])
     p.add_argument("--sizes", default="1000,10000", help="garden sizes in notes, comma-separated (default 1000,10000)")
     p.add_argument("--runs", type=int, default=3, help="runs per measurement; medians are reported (default 3)")
@@ -475,7 +476,7 @@ def main(argv=None) -> int:
                             "sample_ms": args.sample_ms},
                "sizes": {}}
     tables, code = [], 0
-    _TRASH[:] = [args.work / ".trash"]
+    _TRASH = args.work / ".trash"
     try:
         for n in sizes:
             try:
@@ -490,7 +491,8 @@ def main(argv=None) -> int:
             log(tables[-1])
             log("")
     finally:
-        shutil.rmtree(_TRASH.pop(), ignore_errors=True)  # what the runs removed, deleted once all are timed
+        shutil.rmtree(_TRASH, ignore_errors=True)  # what the runs removed, deleted once all are timed
+        _TRASH = None
     results["machine"]["load_at_end"] = os.getloadavg()
 
     args.out.mkdir(parents=True, exist_ok=True)

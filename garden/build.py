@@ -7,7 +7,6 @@ import time
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-
 from typing import TYPE_CHECKING
 
 from . import plural
@@ -197,8 +196,9 @@ def parse_all(sources, cfg: Config, state: State, bodies: Bodies, progress: Prog
         else:
             todo.append(i)
     progress.start("reading notes", len(todo))
-    prefetch([sources[i] for i in todo])
-    fresh = pmap(_parse_one, len(todo), (cfg, [sources[i] for i in todo], bodies), progress)
+    unread = [sources[i] for i in todo]
+    prefetch(unread)
+    fresh = pmap(_parse_one, len(todo), (cfg, unread, bodies), progress)
     for i, note in zip(todo, fresh):
         notes[i] = note
     return notes

@@ -136,13 +136,7 @@ class Output:
 
     def _mkdir(self, folder: str) -> None:
         if folder not in self._made:
-            try:
-                os.mkdir(folder)  # most pages' folders are new, in a folder made already
-            except FileExistsError:
-                if not os.path.isdir(folder):
-                    raise
-            except FileNotFoundError:
-                os.makedirs(folder, exist_ok=True)
+            os.makedirs(folder, exist_ok=True)
             self._made.add(folder)
 
     def intact(self) -> bool:
