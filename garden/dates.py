@@ -13,6 +13,7 @@ import datetime
 import re
 import subprocess
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from .diagnostics import Report
@@ -28,6 +29,12 @@ class Dates:
     created: datetime.datetime
     updated: datetime.datetime
     source: str  # "frontmatter", "git" or "file", for the created date
+
+    @cached_property
+    def key(self) -> str:
+        """All three, for the keys of the pages that show them (cheaper than the repr)."""
+        return f"{self.created.timestamp()}\0{self.created.utcoffset()}\0{self.updated.timestamp()}\0" \
+               f"{self.updated.utcoffset()}\0{self.source}"
 
 
 def parse_date(value) -> datetime.datetime | None:

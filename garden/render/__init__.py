@@ -20,7 +20,7 @@ from ..cache import code_version
 from ..config import DISPLAY_SETTINGS, fingerprint, note_settings
 from ..diagnostics import Diagnostic
 from ..paths import page_file, relative_url, root_url, slugify_path
-from ..resolve import HOME_TAG, Garden, Page
+from ..resolve import HOME_TAG, Garden, Page, targets_digest
 from .annotations import annotation_view
 from .feeds import FEED, feeds_enabled
 from .graph import GRAPH_PAGE
@@ -102,7 +102,7 @@ def page_key(garden: Garden, page: Page, common: str) -> str:
     said = _once(garden, "settings", id(page.settings),  # notes saying the same share one settings dict
                  lambda: repr(sorted(page.settings.items())))
     h.update(f"{common}\0{garden.home is None}\0{GRAPH_PAGE in garden.by_path}\0{page.path}\0{page.tree}\0"
-             f"{page.dates}\0{said}\0".encode())
+             f"{page.dates.key if page.dates else None}\0{said}\0".encode())
     todo, seen = [note], set()
     while todo:  # the note, then what it embeds (without recursion: embed chains can be long)
         current = todo.pop()
@@ -132,14 +132,12 @@ def _once(garden: Garden, kind: str, key, make: Callable[[], Any]):
 
 
 def _links_digest(garden: Garden, note) -> bytes:
-    """A note's content, its title, and where each of its links leads."""
-    def make() -> bytes:
-        page = garden.by_rel.get(note.rel)
-        return hashlib.blake2b("".join(
-            [f"{note.rel}\0{note.digest}\0{page.title if page else ''}\0"]
-            + [f"{t.kind}\0{t.path}\0{t.fragment}\0{t.cycle}\0{t.lost}\0" for t in garden.targets.get(note.rel, ())]
-        ).encode(), digest_size=16).digest()
-    return _once(garden, "links", note.rel, make)
+    """A note's content, its title, and where each of its links leads (the digest its
+    resolution keeps, unless this build marked an embed cycle in its targets)."""
+    resolution = garden.resolutions[note.rel]
+    targets = garden.targets[note.rel]
+    signature = resolution.signature if targets is resolution.targets else targets_digest(targets)
+    return f"{note.rel}\0{note.digest}\0{note.title}\0{signature}\0".encode()
 
 
 def _cards(garden: Garden) -> tuple[dict[int, str], dict[int, str]]:

@@ -227,7 +227,14 @@ def _resolution_of(context, i) -> Resolution:
     targets = tuple(_resolve_link(link, page, ctx, found) for link in note.links)
     deps = tuple(sorted({(t.rel, ctx.by_rel[t.rel].note.digest) for t, link in zip(targets, note.links)
                          if t.kind == "note" and link.fragment and t.rel != note.rel}))
-    return Resolution(note.digest, epoch, deps, targets, tuple(found.items), *_reach(note, targets))
+    return Resolution(note.digest, epoch, deps, targets, tuple(found.items), *_reach(note, targets),
+                      targets_digest(targets))
+
+
+def targets_digest(targets: tuple[Target, ...]) -> str:
+    """A digest of where each link leads: what a page's key reads of the note's resolved links."""
+    return hashlib.blake2b("".join([f"{t.kind}\0{t.path}\0{t.fragment}\0{t.cycle}\0{t.lost}\0" for t in targets])
+                           .encode(), digest_size=16).hexdigest()
 
 
 def resolve_links(garden: Garden, page: Page) -> tuple[Target, ...]:
@@ -246,6 +253,7 @@ class Resolution(NamedTuple):
     linked: tuple  # the notes it links to or embeds, itself left out (see _reach)
     embedded: tuple  # the note of each of its note embeds, in order
     files: tuple  # (vault path, site path) of each file it shows or links to
+    signature: str  # digest of the targets, see targets_digest
 
     def __reduce__(self):  # Targets pickle as plain tuples, several times faster than NamedTuples
         return _resolution, (self.digest, self.epoch, self.deps, tuple(map(tuple, self.targets)), *self[4:])
