@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from latex2mathml.converter import convert
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
 from mdit_py_plugins.dollarmath import dollarmath_plugin
@@ -101,6 +100,7 @@ def prepare(tex: str, display: bool) -> str:
 @lru_cache(maxsize=2048)
 def to_mathml(tex: str, display: bool) -> str:
     """MathML for `tex`, with the source kept as an annotation (copy, screen readers). Raises on bad LaTeX."""
+    from latex2mathml.converter import convert  # imported by the first formula: most rebuilds parse none
     mathml = convert(prepare(tex, display), display="block" if display else "inline")
     mathml = _AMP.sub("&amp;", mathml)
     head, sep, inner = mathml.partition(">")
