@@ -199,16 +199,17 @@ def resolve(notes: list[Note], attachments: list[str], cfg: Config, report: Repo
         report.extend(resolutions[page.note.rel].diagnostics)
 
     targets: dict[str, tuple[Target, ...]] = {}
-    linked_from: dict[str, dict[int, Page]] = {}  # target rel -> {id(page): page}, each source once
     files: dict[str, str] = {}
     for page in pages:
         resolution = resolutions[page.note.rel]
         targets[page.note.rel] = resolution.targets
-        for rel in resolution.linked:
-            linked_from.setdefault(rel, {})[id(page)] = page
         files.update(resolution.files)
-    order = {id(p): (p.title.lower(), p.path) for p in pages}
-    backlinks = {rel: sorted(sources.values(), key=lambda p: order[id(p)]) for rel, sources in linked_from.items()}
+    # Backlinks in title order: the pages are sorted once and each lists itself under the notes
+    # it links to (each once: see _reach), instead of sorting every note's backlinks.
+    backlinks: dict[str, list[Page]] = {}
+    for page in sorted(pages, key=lambda p: (p.title.lower(), p.path)):
+        for rel in resolutions[page.note.rel].linked:
+            backlinks.setdefault(rel, []).append(page)
     _mark_embed_cycles(pages, by_rel, targets, report)
 
     for path, rel in _file_collisions(files, claimed):
