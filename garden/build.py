@@ -16,7 +16,7 @@ from .dates import git_head
 from .diagnostics import ERROR, Diagnostic, GardenError, Report
 from .load import UnreadableText, load, prefetch
 from .model import Note
-from .parallel import pmap
+from .parallel import beside, pmap
 from .progress import Progress
 from .theme import Theme
 from .write import Output, check_output
@@ -226,7 +226,7 @@ def write_site(garden: Garden, theme: Theme, output: Output, report: Report, pro
     Returns each page's render-time diagnostics, so a page that is not rendered
     again still reports its problems.
     """
-    from .render import Deferred, common_key
+    from .render import common_key
     common = common_key(theme, garden.config)
     # Every page's key, on both cores: on one, they were a third of a one-note rebuild.
     keys = pmap(_key_of, len(garden.pages), (garden, common))
@@ -247,26 +247,19 @@ def write_site(garden: Garden, theme: Theme, output: Output, report: Report, pro
         diagnostics[page.path] = found
     for found in diagnostics.values():
         report.extend(found)
-    deferred: list[tuple[str, Deferred]] = []  # garden-wide outputs whose key changed
-    for emitter in emitters():
-        for item in emitter(garden, theme):
-            if isinstance(item, Diagnostic):  # an emitter may report a problem instead of a file
-                report.add(item)
-                continue
-            site_path, content = item
-            if isinstance(content, Deferred):
-                if output.unchanged(site_path, content.key):
-                    output.note(site_path, content.key, False)
-                else:
-                    deferred.append(item)
-            elif isinstance(content, (bytes, bytearray)):
-                output.write(site_path, content)
-            else:
-                output.copy(site_path, content)
-    # Rendered after the pages, not with them: a helper forked now shares the emitters' data
-    # (the search index's shards), which the pages' helper would have copied for nothing.
-    for (site_path, content), changed in zip(deferred, pmap(_make_one, len(deferred), (output, deferred))):
-        output.note(site_path, content.key, changed)
+    # The garden-wide outputs on both cores: the search index here, where it may spread its
+    # own work across cores (a helper may not start helpers), the others beside it in a
+    # helper. Each side stages what changed; this process records it, in emitter order.
+    from .render.search import emit_search
+    everything = emitters()
+    rest = [e for e in everything if e is not emit_search]
+    theirs, mine = beside(lambda: _emit(garden, theme, output, rest),
+                          lambda: _emit(garden, theme, output, [e for e in everything if e is emit_search]))
+    for item in theirs + mine:
+        if isinstance(item, Diagnostic):  # an emitter may report a problem instead of a file
+            report.add(item)
+        else:
+            output.note(*item)
     return diagnostics
 
 
@@ -302,10 +295,28 @@ def _render_one(context, n):
     return changed, diagnostics
 
 
-def _make_one(context, n) -> bool:
-    output, deferred = context
-    site_path, content = deferred[n]
-    return output.stage(site_path, content.make(), content.key)
+def _emit(garden: Garden, theme: Theme, output: Output, emitters: list) -> list:
+    """Run these emitters, staging each output whose key changed: [(site path, key, staged)
+    or a Diagnostic], for the main process to record (in a helper, or in this process)."""
+    from .render import Deferred
+    from .write import digest
+    done: list = []
+    for emitter in emitters:
+        for item in emitter(garden, theme):
+            if isinstance(item, Diagnostic):
+                done.append(item)
+                continue
+            site_path, content = item
+            if isinstance(content, Deferred):
+                key = content.key
+                staged = not output.unchanged(site_path, key) and output.stage(site_path, content.make(), key)
+            elif isinstance(content, (bytes, bytearray)):
+                key = digest(content)
+                staged = output.stage(site_path, content, key)
+            else:
+                key, staged = output.stage_copy(site_path, content)
+            done.append((site_path, key, staged))
+    return done
 
 
 def nothing_published(cfg: Config, count: int) -> str:

@@ -179,3 +179,56 @@ def _error(k: int, exc: BaseException) -> bytes:
     except Exception:  # an error that cannot be pickled still says what it was
         error = RuntimeError(f"{type(exc).__name__}: {exc}")
         return pickle.dumps((k, None, ExceptionWithTraceback(error, exc.__traceback__)))
+
+
+def beside(elsewhere, here) -> tuple:
+    """(elsewhere(), here()), the first in a forked helper while this process runs the second:
+    two unequal pieces of work on two cores. `here` may use pmap itself (a helper may not);
+    what `elsewhere` returns must pickle."""
+    if workers() < 2 or multiprocessing.current_process().daemon or "fork" not in multiprocessing.get_all_start_methods():
+        return elsewhere(), here()
+    fork = multiprocessing.get_context("fork")
+    ours, theirs = fork.Pipe(duplex=False)
+    helper = fork.Process(target=_alone, args=(elsewhere, theirs), daemon=True)
+    try:
+        helper.start()
+    except BaseException:
+        ours.close()
+        raise
+    finally:
+        theirs.close()  # only the helper holds its writing end: its death is then our EOF
+    finished = False
+    try:
+        mine = here()
+        try:
+            _, result, error = pickle.loads(ours.recv_bytes())
+        except (EOFError, OSError):
+            helper.join()
+            raise WorkerLost(f"a worker process stopped before its work was done (exit code {helper.exitcode})") from None
+        if error is not None:
+            raise error
+        finished = True
+        return result, mine
+    finally:
+        ours.close()
+        if not finished:
+            helper.kill()
+        helper.join()
+        helper.close()
+
+
+def _alone(fn, conn) -> None:
+    """beside's helper: run `fn`, send back its result or its error (see _help)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    gc.freeze()
+    gc.enable()
+    try:
+        data = pickle.dumps((0, fn(), None), pickle.HIGHEST_PROTOCOL)
+    except BaseException as exc:
+        data = _error(0, exc)
+    try:
+        conn.send_bytes(data)
+    except OSError:  # the main process stopped listening (it had an error of its own)
+        pass
+    finally:
+        conn.close()

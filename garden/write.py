@@ -98,6 +98,13 @@ class Output:
         return changed
 
     def copy(self, site_path: str, source: Path) -> bool:
+        key, changed = self.stage_copy(site_path, source)
+        self.note(site_path, key, changed)
+        return changed
+
+    def stage_copy(self, site_path: str, source: Path) -> tuple[str, bool]:
+        """Stage a copy of `source` unless the current file is that copy: (its key, whether
+        staged). Safe to call from worker processes, like `stage`."""
         stat = source.stat()
         key = f"copy:{stat.st_size}:{stat.st_mtime_ns}"
         target = self._target(site_path)
@@ -105,8 +112,7 @@ class Output:
         if changed:
             self._mkdir(os.path.dirname(target))
             shutil.copyfile(source, target)
-        self.note(site_path, key, changed)
-        return changed
+        return key, changed
 
     def unchanged(self, site_path: str, key: str) -> bool:
         return self.old.get(site_path) == key and os.path.isfile(os.path.join(self.out, site_path))

@@ -98,3 +98,36 @@ def test_a_pmap_inside_a_helper_runs_there_instead_of_failing():
     nested = sum(range(200))
     assert all(r in (i, nested + i) for i, r in enumerate(results))
     assert any(r == nested + i for i, r in enumerate(results))  # items the helper worked on
+
+
+# beside: one piece of work in a helper, another here at the same time.
+
+@needs_cores
+def test_beside_runs_the_first_piece_in_a_helper_and_the_second_here_with_its_own_pmap():
+    elsewhere, here = parallel.beside(lambda: ("there", os.getpid()),
+                                      lambda: ("here", {pid for _, pid in pmap(_square, 400, 1, min_items=1)}))
+    assert elsewhere[0] == "there" and elsewhere[1] != PARENT
+    assert here[0] == "here" and PARENT in here[1]
+    assert len(here[1]) == parallel.workers()  # the piece run here spread its own items across cores
+
+
+def _fails_beside():
+    raise ValueError("bad piece")
+
+
+@needs_cores
+def test_an_error_beside_is_raised_here_with_the_helper_traceback():
+    with pytest.raises(ValueError, match="bad piece") as info:
+        parallel.beside(_fails_beside, lambda: 1)
+    assert "_fails_beside" in str(info.value.__cause__)
+
+
+@needs_cores
+def test_a_helper_beside_that_dies_is_an_error_not_a_hang():
+    with pytest.raises(parallel.WorkerLost, match="exit code 9"):
+        parallel.beside(lambda: os._exit(9), lambda: 1)
+
+
+def test_beside_on_one_core_runs_both_pieces_here(monkeypatch):
+    monkeypatch.setattr(parallel, "workers", lambda: 1)
+    assert parallel.beside(os.getpid, os.getpid) == (PARENT, PARENT)
