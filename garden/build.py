@@ -248,13 +248,15 @@ def write_site(garden: Garden, theme: Theme, output: Output, report: Report, pro
     for found in diagnostics.values():
         report.extend(found)
     # The garden-wide outputs on both cores: the search index here, where it may spread its
-    # own work across cores (a helper may not start helpers), the others beside it in a
-    # helper. Each side stages what changed; this process records it, in emitter order.
+    # own work across cores (a helper may not start helpers), with the explorer to even the
+    # two sides; the others beside them in a helper. Each side stages what changed; this
+    # process records it (the problems come from the helper's side, in emitter order).
+    from .render.explorer import emit_explorer
     from .render.search import emit_search
     everything = emitters()
-    rest = [e for e in everything if e is not emit_search]
-    theirs, mine = beside(lambda: _emit(garden, theme, output, rest),
-                          lambda: _emit(garden, theme, output, [e for e in everything if e is emit_search]))
+    here = [e for e in everything if e in (emit_search, emit_explorer)]
+    theirs, mine = beside(lambda: _emit(garden, theme, output, [e for e in everything if e not in here]),
+                          lambda: _emit(garden, theme, output, here))
     for item in theirs + mine:
         if isinstance(item, Diagnostic):  # an emitter may report a problem instead of a file
             report.add(item)

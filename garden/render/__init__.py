@@ -118,7 +118,7 @@ def page_key(garden: Garden, page: Page, common: str) -> str:
     for tag in note.tags:
         t = garden.tags.get(tag.lower())
         h.update(f"#{t.name if t else ''}".encode())
-    h.update("".join([dated[id(p)] for p in garden.listing(page.path) or ()]).encode())
+    h.update("".join([dated[p] for p in garden.listing(page.path) or ()]).encode())
     return h.hexdigest()
 
 
@@ -140,15 +140,27 @@ def _links_digest(garden: Garden, note) -> bytes:
     return f"{note.rel}\0{note.digest}\0{note.title}\0{signature}\0".encode()
 
 
-def _cards(garden: Garden) -> tuple[dict[int, str], dict[int, str]]:
-    """What a list of pages shows of each page (place, title, summary, tags), and that with
-    what page_dates reads, by id(page): worked out once per build for every key that reads them."""
+def _cards(garden: Garden) -> tuple[dict[int, str], "_Dated"]:
+    """What a list of pages shows of each page (place, title, summary, tags), by id(page), and
+    that with what page_dates reads, by page: worked out once per build for every key that
+    reads them (the dated ones on first use: most pages' keys list no pages)."""
     found = garden.memo.get("cards")
     if found is None:
         cards = {id(p): f"{p.path}\0{p.title}\0{p.note.summary}\0{'|'.join(p.note.tags)}\n" for p in garden.pages}
-        dated = {id(p): f"{cards[id(p)]}{page_dates(p)}\n" for p in garden.pages}
-        found = garden.memo["cards"] = (cards, dated)
+        found = garden.memo["cards"] = (cards, _Dated(cards))
     return found
+
+
+class _Dated(dict):
+    """page -> its card and dates, made when first asked for."""
+
+    def __init__(self, cards: dict[int, str]):
+        super().__init__()
+        self.cards = cards
+
+    def __missing__(self, page: Page) -> str:
+        found = self[page] = f"{self.cards[id(page)]}{page_dates(page)}\n"
+        return found
 
 
 def render_note(garden: Garden, theme: Theme, page: Page) -> tuple[bytes, list[Diagnostic]]:
@@ -218,7 +230,7 @@ def _list_page(garden: Garden, theme: Theme, path: str, title: str, pages: list[
     """A listing, rendered only when what it shows changed: its key is built from each
     entry's card (cheap strings), the full view only when the page is rendered."""
     dated = _cards(garden)[1]
-    entries = hashlib.blake2b("".join([dated[id(p)] for p in pages]).encode(), digest_size=16).hexdigest()
+    entries = hashlib.blake2b("".join([dated[p] for p in pages]).encode(), digest_size=16).hexdigest()
     key = view_key(theme, garden.config, path, title, extra, garden.home is None, GRAPH_PAGE in garden.by_path,
                    entries)
 
