@@ -45,10 +45,7 @@ def workers() -> int:
 def pmap(fn, count: int, context, progress=None, min_items: int = PARALLEL_MIN) -> list:
     """[fn(context, i) for i in range(count)], in order, across processes when worth it."""
     n = workers()
-    # A helper is a daemon process, which may not start helpers of its own: work nested in
-    # a helper's item (a search index made again inside a deferred output) stays in it.
-    if (count < min_items or n < 2 or multiprocessing.current_process().daemon
-            or "fork" not in multiprocessing.get_all_start_methods()):
+    if count < min_items or not _can_fork():
         results = []
         for i in range(count):
             results.append(fn(context, i))
@@ -61,20 +58,11 @@ def pmap(fn, count: int, context, progress=None, min_items: int = PARALLEL_MIN) 
     tasks, feed = os.pipe()
     os.write(feed, b"".join(_RECORD.pack(k) for k in range(len(chunks))))  # ~4 bytes a chunk: fits the pipe
     os.close(feed)  # so a process that finds the pipe empty reads its end: no chunk is left
-    fork = multiprocessing.get_context("fork")
     helpers: dict = {}  # our end of each started helper's result pipe -> the helper
     finished = False
     try:
         for _ in range(n - 1):
-            ours, theirs = fork.Pipe(duplex=False)
-            helper = fork.Process(target=_help, args=(fn, context, chunks, tasks, theirs), daemon=True)
-            try:
-                helper.start()
-            except BaseException:
-                ours.close()
-                raise
-            finally:
-                theirs.close()  # only the helper may hold its writing end: its death is then our EOF
+            ours, helper = _start(_help, fn, context, chunks, tasks)
             helpers[ours] = helper
         waiting = len(chunks)
         while (k := _take(tasks)) is not None:
@@ -105,6 +93,29 @@ def pmap(fn, count: int, context, progress=None, min_items: int = PARALLEL_MIN) 
                 helper.kill()
                 helper.join()
             helper.close()
+
+
+def _can_fork() -> bool:
+    """Whether helpers can start here. A helper is a daemon process, which may not start
+    helpers of its own: work nested in a helper's item (a search index made again inside a
+    deferred output) stays in it."""
+    return workers() >= 2 and not multiprocessing.current_process().daemon \
+        and "fork" in multiprocessing.get_all_start_methods()
+
+
+def _start(target, *args):
+    """A forked helper running target(*args, its end of a result pipe): (our end, the helper)."""
+    fork = multiprocessing.get_context("fork")
+    ours, theirs = fork.Pipe(duplex=False)
+    helper = fork.Process(target=target, args=(*args, theirs), daemon=True)
+    try:
+        helper.start()
+    except BaseException:
+        ours.close()
+        raise
+    finally:
+        theirs.close()  # only the helper may hold its writing end: its death is then our EOF
+    return ours, helper
 
 
 def _take(tasks: int) -> int | None:
@@ -185,18 +196,9 @@ def beside(elsewhere, here) -> tuple:
     """(elsewhere(), here()), the first in a forked helper while this process runs the second:
     two unequal pieces of work on two cores. `here` may use pmap itself (a helper may not);
     what `elsewhere` returns must pickle."""
-    if workers() < 2 or multiprocessing.current_process().daemon or "fork" not in multiprocessing.get_all_start_methods():
+    if not _can_fork():
         return elsewhere(), here()
-    fork = multiprocessing.get_context("fork")
-    ours, theirs = fork.Pipe(duplex=False)
-    helper = fork.Process(target=_alone, args=(elsewhere, theirs), daemon=True)
-    try:
-        helper.start()
-    except BaseException:
-        ours.close()
-        raise
-    finally:
-        theirs.close()  # only the helper holds its writing end: its death is then our EOF
+    ours, helper = _start(_alone, elsewhere)
     finished = False
     try:
         mine = here()
