@@ -19,7 +19,7 @@ from .model import Note
 from .parallel import beside, pmap
 from .progress import Progress
 from .theme import Theme
-from .write import Output, check_output
+from .write import Output, check_output, digest
 
 # The parse, resolve and render stages are imported where a build reaches them: a build
 # that finds the site current needs none of them, and importing them (the Markdown parser,
@@ -250,7 +250,7 @@ def write_site(garden: Garden, theme: Theme, output: Output, report: Report, pro
     # The garden-wide outputs on both cores: the search index here, where it may spread its
     # own work across cores (a helper may not start helpers), with the explorer to even the
     # two sides; the others beside them in a helper. Each side stages what changed; this
-    # process records it (the problems come from the helper's side, in emitter order).
+    # process records it.
     from .render.explorer import emit_explorer
     from .render.search import emit_search
     everything = emitters()
@@ -301,7 +301,6 @@ def _emit(garden: Garden, theme: Theme, output: Output, emitters: list) -> list:
     """Run these emitters, staging each output whose key changed: [(site path, key, staged)
     or a Diagnostic], for the main process to record (in a helper, or in this process)."""
     from .render import Deferred
-    from .write import digest
     done: list = []
     for emitter in emitters:
         for item in emitter(garden, theme):

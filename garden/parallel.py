@@ -97,8 +97,7 @@ def pmap(fn, count: int, context, progress=None, min_items: int = PARALLEL_MIN) 
 
 def _can_fork() -> bool:
     """Whether helpers can start here. A helper is a daemon process, which may not start
-    helpers of its own: work nested in a helper's item (a search index made again inside a
-    deferred output) stays in it."""
+    helpers of its own: a pmap or beside nested in a helper's work runs in that helper."""
     return workers() >= 2 and not multiprocessing.current_process().daemon \
         and "fork" in multiprocessing.get_all_start_methods()
 

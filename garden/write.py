@@ -90,18 +90,6 @@ class Output:
             raise GardenError(f"refusing to write outside the output folder: '{site_path}'")
         return os.path.join(self.staging, *site_path.split("/"))
 
-    def write(self, site_path: str, data: bytes) -> bool:
-        """Stage `data` for `site_path` unless the current file already has these bytes."""
-        key = digest(data)
-        changed = self.stage(site_path, data, key)
-        self.note(site_path, key, changed)
-        return changed
-
-    def copy(self, site_path: str, source: Path) -> bool:
-        key, changed = self.stage_copy(site_path, source)
-        self.note(site_path, key, changed)
-        return changed
-
     def stage_copy(self, site_path: str, source: Path) -> tuple[str, bool]:
         """Stage a copy of `source` unless the current file is that copy: (its key, whether
         staged). Safe to call from worker processes, like `stage`."""
