@@ -8,6 +8,7 @@ import re
 import sys
 import threading
 import traceback
+from functools import lru_cache
 from pathlib import Path
 
 from . import __version__
@@ -78,16 +79,24 @@ def print_diagnostics(diagnostics, base: Path | None, stream=None) -> None:
 
 def relative(d: Diagnostic, base: Path | None) -> Diagnostic:
     """Show paths relative to the current folder, so editors and terminals can jump to them."""
-    path = Path(d.path)
-    if base is not None and not path.is_absolute():
-        path = base / path
-    try:
-        shown = os.path.relpath(path)
-    except ValueError:
-        shown = str(path)
+    path = d.path
+    if base is not None and not os.path.isabs(path):
+        # The base's relative path is worked out once: a build may report a thousand problems.
+        shown = os.path.normpath(os.path.join(_relpath(os.fspath(base), os.getcwd()), path))
+        path = os.path.join(base, path)
+    else:
+        try:
+            shown = os.path.relpath(path)
+        except ValueError:
+            shown = path
     if shown.startswith("../../.."):
         shown = str(path)
     return Diagnostic(shown, d.line, d.level, d.message, d.hint, d.code)
+
+
+@lru_cache(maxsize=16)
+def _relpath(path: str, cwd: str) -> str:
+    return os.path.relpath(path, cwd)
 
 
 def cmd_build(args) -> int:

@@ -30,9 +30,11 @@ def digest(data: bytes) -> str:
 
 def is_site_path(site_path: str) -> bool:
     """A relative path that stays in the output folder and is not garden's own bookkeeping."""
-    parts = site_path.split("/")
-    return bool(site_path) and not site_path.startswith("/") \
-        and not any(p in ("", ".", "..") for p in parts) and parts[0] not in (STAGING, MANIFEST)
+    if not site_path or site_path[0] == "/":
+        return False
+    framed = f"/{site_path}/"  # one test per kind of bad part, not a loop over the parts: run per manifest entry
+    return "//" not in framed and "/./" not in framed and "/../" not in framed \
+        and site_path.split("/", 1)[0] not in (STAGING, MANIFEST)
 
 
 def check_output(out: Path, vault: Path, force: bool = False, chosen: bool = True) -> None:
@@ -136,8 +138,7 @@ class Output:
     def intact(self) -> bool:
         """Whether every file the last build wrote is still there, holding what it wrote."""
         out = os.fspath(self.out)
-        return bool(self.old) and all(self.old.values()) and all(os.path.isfile(os.path.join(out, rel))
-                                                                 for rel in self.old)
+        return bool(self.old) and all(self.old.values()) and all(map(os.path.isfile, [f"{out}/{rel}" for rel in self.old]))
 
     def note(self, site_path: str, key: str, changed: bool) -> None:
         """Record a file of this build (in the parent process)."""
