@@ -221,57 +221,48 @@ def _parse_one(context, i):
 
 def write_site(garden: Garden, theme: Theme, output: Output, report: Report, progress: Progress,
                previous: dict[str, list]) -> dict[str, list]:
-    """Render the pages whose inputs changed and every garden-wide output, on two sides.
-
-    A forked helper makes the listings, the graph and the rest of the garden-wide outputs
-    while this process makes the search index, then renders the pages (each may spread its
-    work across cores: a helper may not start helpers). Search first: on a cold build its
-    index is laid out by one process, which leaves the other core to the helper, while
-    rendering pages keeps both busy anyway. After one edit, every page's key (one process's
-    work) and the index sit beside the listings and the graph, in one fork. Each side stages
-    what changed; this process records it.
+    """Render the pages whose inputs changed, then every garden-wide output; both across cores.
 
     Returns each page's render-time diagnostics, so a page that is not rendered
     again still reports its problems.
     """
+    from .render import common_key
+    common = common_key(theme, garden.config)
+    # Every page's key, on both cores: on one, they were a third of a one-note rebuild.
+    keys = pmap(_key_of, len(garden.pages), (garden, common))
+    todo = []
+    diagnostics: dict[str, list] = {}
+    for i, page in enumerate(garden.pages):
+        path = _page_file(page.path)
+        if output.unchanged(path, keys[i]) and page.path in previous:
+            output.note(path, keys[i], False)
+            diagnostics[page.path] = previous[page.path]
+        else:
+            todo.append(i)
+    progress.start("writing pages", len(todo))
+    results = pmap(_render_one, len(todo), (garden, theme, output, todo, keys), progress)
+    for i, (changed, found) in zip(todo, results):
+        page = garden.pages[i]
+        output.note(_page_file(page.path), keys[i], changed)
+        diagnostics[page.path] = found
+    for found in diagnostics.values():
+        report.extend(found)
+    # The garden-wide outputs on both cores: the search index here, where it may spread its
+    # own work across cores (a helper may not start helpers), with the explorer to even the
+    # two sides; the others beside them in a helper. Each side stages what changed; this
+    # process records it.
+    from .render.explorer import emit_explorer
     from .render.search import emit_search
     everything = emitters()
-    here = [e for e in everything if e is emit_search]
-    theirs, (mine, pages) = beside(
-        lambda: _emit(garden, theme, output, [e for e in everything if e not in here]),
-        lambda: (_emit(garden, theme, output, here), _pages(garden, theme, output, progress, previous)))
-    diagnostics: dict[str, list] = {}
-    for path, key, changed, found in pages:
-        output.note(_page_file(path), key, changed)
-        diagnostics[path] = found
-        report.extend(found)
+    here = [e for e in everything if e in (emit_search, emit_explorer)]
+    theirs, mine = beside(lambda: _emit(garden, theme, output, [e for e in everything if e not in here]),
+                          lambda: _emit(garden, theme, output, here))
     for item in theirs + mine:
         if isinstance(item, Diagnostic):  # an emitter may report a problem instead of a file
             report.add(item)
         else:
             output.note(*item)
     return diagnostics
-
-
-def _pages(garden: Garden, theme: Theme, output: Output, progress: Progress,
-           previous: dict[str, list]) -> list[tuple[str, str, bool, list]]:
-    """(page path, key, staged, its diagnostics) for every page: rendered again when its key
-    changed, else the last build's diagnostics."""
-    from .render import common_key, page_key
-    common = common_key(theme, garden.config)
-    keys = [page_key(garden, page, common) for page in garden.pages]
-    done: list = [None] * len(keys)
-    todo = []
-    for i, page in enumerate(garden.pages):
-        if output.unchanged(_page_file(page.path), keys[i]) and page.path in previous:
-            done[i] = (page.path, keys[i], False, previous[page.path])
-        else:
-            todo.append(i)
-    progress.start("writing pages", len(todo))
-    results = pmap(_render_one, len(todo), (garden, theme, output, todo, keys), progress)
-    for i, (changed, found) in zip(todo, results):
-        done[i] = (garden.pages[i].path, keys[i], changed, found)
-    return done
 
 
 def emitters() -> list:
@@ -289,6 +280,12 @@ def emitters() -> list:
 
 def _page_file(path: str) -> str:
     return path + "index.html"
+
+
+def _key_of(context, i) -> str:
+    from .render import page_key
+    garden, common = context
+    return page_key(garden, garden.pages[i], common)
 
 
 def _render_one(context, n):
