@@ -560,7 +560,7 @@ def test_command_serves_opens_the_browser_then_stops_cleanly_on_ctrl_c(tmp_path)
     opener = tmp_path / "browser.sh"  # stands in for the web browser (Python's webbrowser honours $BROWSER)
     opener.write_text(f'#!/bin/sh\necho "$1" > {tmp_path}/opened.txt\n')
     opener.chmod(0o755)
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "BROWSER": str(opener)}
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "BROWSER": str(opener), "PYTHONFAULTHANDLER": "1"}
     proc = subprocess.Popen([sys.executable, "-m", "garden", "serve", "vault", "--out", "site", "--port", "0",
                              "--open"], cwd=tmp_path, env=env, stderr=subprocess.PIPE, text=True)
     lines = []
@@ -579,7 +579,11 @@ def test_command_serves_opens_the_browser_then_stops_cleanly_on_ctrl_c(tmp_path)
                           what="the browser to be opened")
         assert opened.strip() == url
         proc.send_signal(signal.SIGINT)
-        rest = proc.communicate(timeout=TIMEOUT)[1]
+        try:
+            rest = proc.communicate(timeout=TIMEOUT)[1]
+        except subprocess.TimeoutExpired:  # a hang: make it show every thread's stack (faulthandler), then fail
+            proc.send_signal(signal.SIGABRT)
+            pytest.fail("serve did not stop after Ctrl+C; its threads were at:\n" + proc.communicate(timeout=TIMEOUT)[1])
     finally:
         if proc.poll() is None:
             proc.kill()
