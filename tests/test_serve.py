@@ -561,8 +561,11 @@ def test_command_serves_opens_the_browser_then_stops_cleanly_on_ctrl_c(tmp_path)
     opener.write_text(f'#!/bin/sh\necho "$1" > {tmp_path}/opened.txt\n')
     opener.chmod(0o755)
     env = {**os.environ, "PYTHONPATH": str(ROOT), "BROWSER": str(opener), "PYTHONFAULTHANDLER": "1"}
+    # Ctrl+C as a terminal delivers it: a test run started in the background (`cmd &` in a script)
+    # hands its children SIGINT ignored, and Python then never raises KeyboardInterrupt.
     proc = subprocess.Popen([sys.executable, "-m", "garden", "serve", "vault", "--out", "site", "--port", "0",
-                             "--open"], cwd=tmp_path, env=env, stderr=subprocess.PIPE, text=True)
+                             "--open"], cwd=tmp_path, env=env, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     lines = []
     try:
         while not any("serving" in line for line in lines):
