@@ -63,6 +63,7 @@ class Output:
         """`stale`: files written since the manifest was (a preview of `garden serve`): their
         manifest keys no longer say what they hold, so they are rendered and compared again."""
         self.out = out
+        self._root = os.fspath(out)  # where a site path's current file is: f"{root}/{site path}"
         self.staging = out / STAGING
         self.old: dict[str, str] = {}
         manifest = out / MANIFEST
@@ -105,7 +106,7 @@ class Output:
         return key, changed
 
     def unchanged(self, site_path: str, key: str) -> bool:
-        return self.old.get(site_path) == key and os.path.isfile(os.path.join(self.out, site_path))
+        return self.old.get(site_path) == key and os.path.isfile(f"{self._root}/{site_path}")
 
     def stage(self, site_path: str, data: bytes, key: str) -> bool:
         """Write to the staging folder unless the file already has these bytes; True if staged.
@@ -117,7 +118,7 @@ class Output:
         target = self._target(site_path)
         if self.unchanged(site_path, key):
             return False
-        current = os.path.join(self.out, site_path)
+        current = f"{self._root}/{site_path}"
         try:
             if os.stat(current).st_size == len(data):
                 with open(current, "rb") as f:
@@ -137,8 +138,9 @@ class Output:
 
     def intact(self) -> bool:
         """Whether every file the last build wrote is still there, holding what it wrote."""
-        out = os.fspath(self.out)
-        return bool(self.old) and all(self.old.values()) and all(map(os.path.isfile, [f"{out}/{rel}" for rel in self.old]))
+        root = self._root
+        return bool(self.old) and all(self.old.values()) \
+            and all(map(os.path.isfile, [f"{root}/{rel}" for rel in self.old]))
 
     def note(self, site_path: str, key: str, changed: bool) -> None:
         """Record a file of this build (in the parent process)."""
