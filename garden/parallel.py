@@ -117,6 +117,15 @@ def _start(target, *args):
     return ours, helper
 
 
+def _as_helper() -> None:
+    """What every forked helper does first. Ctrl+C is the main process's to handle. The cycle
+    collector, off in the main process during a build, runs here, but over the helper's own
+    objects only (what the fork inherited is frozen out of its sight)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    gc.freeze()
+    gc.enable()
+
+
 def _take(tasks: int) -> int | None:
     data = os.read(tasks, _RECORD.size)
     return _RECORD.unpack(data)[0] if data else None
@@ -151,13 +160,8 @@ def _help(fn, context, chunks, tasks: int, conn) -> None:
     """A helper process: take chunks until none is left, send each one's results back.
 
     Results are sent by a thread of their own while the next chunk is worked on, so a
-    large result never leaves the helper idle until the main process reads it. Ctrl+C is
-    the main process's to handle. The cycle collector, off in the main process during a
-    build, runs here, but over the helper's own objects only (what the fork inherited is
-    frozen out of its sight)."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    gc.freeze()
-    gc.enable()
+    large result never leaves the helper idle until the main process reads it."""
+    _as_helper()
     outbox: queue.SimpleQueue = queue.SimpleQueue()
     sender = threading.Thread(target=_send, args=(outbox, conn), daemon=True)
     sender.start()
@@ -219,10 +223,8 @@ def beside(elsewhere, here) -> tuple:
 
 
 def _alone(fn, conn) -> None:
-    """beside's helper: run `fn`, send back its result or its error (see _help)."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    gc.freeze()
-    gc.enable()
+    """beside's helper: run `fn`, send back its result or its error."""
+    _as_helper()
     try:
         data = pickle.dumps((0, fn(), None), pickle.HIGHEST_PROTOCOL)
     except BaseException as exc:
