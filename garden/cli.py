@@ -90,7 +90,7 @@ def relative(d: Diagnostic, base: Path | None) -> Diagnostic:
         except ValueError:
             shown = path
     if shown.startswith("../../.."):
-        shown = str(path)
+        shown = path
     return Diagnostic(shown, d.line, d.level, d.message, d.hint, d.code)
 
 
