@@ -23,6 +23,8 @@ import os
 import pickle
 import secrets
 import shutil
+import tempfile
+import weakref
 from functools import lru_cache
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -119,10 +121,24 @@ class Bodies:
     MAX_PACKS = 64  # more (and more than two a core), and the next save copies every live body into one pack
     MAX_DEAD = 1 << 20  # bytes of old bodies always let be: copying would cost more than they do
 
-    def __init__(self, folder: Path | None):
+    def __init__(self, folder: Path | None, cached: bool = True):
         self.folder = folder
+        self.cached = cached and folder is not None  # the folder is the cache's, kept for the next build
         self._pack: list | None = None  # [pid, name, fd, size] of the pack this process appends to
         self._readers: dict[str, int] = {}  # pack name -> fd open for reading (shared by forked helpers)
+
+    @classmethod
+    def scratch(cls) -> "Bodies":
+        """Bodies in a folder of the system's temporary space, removed with them: a build
+        without the cache still keeps its notes' HTML out of memory (in memory, and copied
+        into each helper that reads it, they took a 10,000-note build from 420 to 670 MB)."""
+        try:
+            folder = Path(tempfile.mkdtemp(prefix="garden-bodies-"))
+        except OSError:
+            return cls(None)
+        bodies = cls(folder, cached=False)
+        weakref.finalize(bodies, _remove, folder, os.getpid())
+        return bodies
 
     def __del__(self):
         mine = [self._pack[2]] if self._pack and self._pack[0] == os.getpid() else []
@@ -226,6 +242,11 @@ class Bodies:
         return live
 
 
+def _remove(folder: Path, owner: int) -> None:
+    if os.getpid() == owner:  # a forked helper that ends must not take the folder from the build
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 class Cache:
     """The cache on disk; with a `session` dict (kept by a long-running `garden serve`) the
     last build's index and state also stay in memory, and reach the disk only on `flush`."""
@@ -234,7 +255,7 @@ class Cache:
         self.enabled = enabled
         self.root = folder
         self.folder = folder / f"notes-{key}-{code_version()}"
-        self.bodies = Bodies(self.folder / "bodies" if enabled else None)
+        self.bodies = Bodies(self.folder / "bodies") if enabled else Bodies.scratch()
         self.session = session if enabled else None
         if self.session is not None:  # one pack for the whole session, not one more per rebuild
             kept = self.session.get("bodies")

@@ -1,13 +1,14 @@
 """Rebuilds with the cache must equal cold builds, byte for byte, whatever changed."""
 from __future__ import annotations
 
+import os
 import shutil
 import time
 from pathlib import Path
 
 import pytest
 
-from conftest import write_files
+from conftest import run_garden, write_files
 from garden.build import build
 from garden.config import load_config
 
@@ -232,3 +233,25 @@ def test_a_damaged_pack_of_bodies_only_makes_a_slower_build(tmp_path, damage):
     assert not build(cfg).report.errors
     built(vault, tmp_path / "cold", use_cache=False)
     assert snapshot(out) == snapshot(tmp_path / "cold")
+
+
+def test_a_build_without_the_cache_keeps_bodies_on_disk_and_leaves_nothing_behind(tmp_path):
+    """--no-cache still moves each note's HTML out of memory (into a scratch folder of the
+    system's temporary space, which goes with the build), and writes no .garden-cache/."""
+    notes = {f"n{i:03}.md": f"---\ndg-publish: true\n---\nNote {i} shows ![[n{(i + 1) % 200:03}#Part]].\n\n"
+                            f"## Part\n\nPart of note {i}, with `code` and [[n{(i + 7) % 200:03}]].\n"
+             for i in range(200)}  # enough notes for helpers to parse them, each writing a pack of its own
+    write_files(tmp_path / "vault", notes)
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    env = dict(os.environ, TMPDIR=str(scratch))
+    r = run_garden("build", "vault", "--out", tmp_path / "bare", "--no-cache", cwd=tmp_path, env=env)
+    assert r.returncode == 0, r.stderr
+    assert not (tmp_path / "vault" / ".garden-cache").exists() and list(scratch.iterdir()) == []
+    assert run_garden("build", "vault", "--out", tmp_path / "cached", cwd=tmp_path, env=env).returncode == 0
+    assert snapshot(tmp_path / "bare") == snapshot(tmp_path / "cached")
+    assert "Part of note 1, with <code>code</code>" in (tmp_path / "bare" / "n000" / "index.html").read_text()
+
+    garden = built(tmp_path / "vault", tmp_path / "again", use_cache=False).garden
+    note = garden.by_rel["n005.md"].note
+    assert note.html is None and "Part of note 5" in garden.html(note)  # read back from the scratch folder

@@ -632,7 +632,7 @@ def emit_search(garden: Garden, theme: Theme) -> Iterator[tuple[str, Deferred]]:
     if not pages:
         return
     # Note bodies are kept in the cache unless caching is off: then so is the index.
-    store = Store(garden.config.cache_dir / CACHE_NAME if garden.bodies.folder is not None else None)
+    store = Store(garden.config.cache_dir / CACHE_NAME if garden.bodies.cached else None)
     ids, bits = assign_ids([p.path for p in pages])
     base = f"{FORMAT}\0{fingerprint(garden.config)}\0{code_version()}"
     docs = inputs(pages)
