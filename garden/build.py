@@ -106,7 +106,7 @@ def _build(cfg: Config, force: bool, progress: Progress | None, use_cache: bool,
     with stage("parse"):
         notes, state = parse_vault(cfg, vault, cache, report, progress)
     with stage("resolve"):
-        garden = resolve(notes, list(vault.attachments), cfg, report, state.resolutions, state.history)
+        garden = resolve(notes, list(vault.attachments), cfg, report, state.resolutions, state.history, state.shape)
     if not garden.pages:
         raise GardenError(nothing_published(cfg, len(notes)), str(cfg.vault))
     garden.bodies = cache.bodies
@@ -125,7 +125,8 @@ def _build(cfg: Config, force: bool, progress: Progress | None, use_cache: bool,
         raise
     if written is not None:  # a held-back site must not look current to the next build
         cache.save(Index(file_stats(vault, notes), inputs, report.items, len(garden.pages), len(notes)),
-                   state.after({n.rel: n for n in notes}, rendered, garden.resolutions, _history(garden)))
+                   state.after({n.rel: n for n in notes}, rendered, garden.resolutions, _history(garden),
+                                       garden.shape))
     return BuildResult(len(notes), len(garden.pages), len(output.new), output.changed, report,
                        time.perf_counter() - started, garden, timings, written, theme)
 
@@ -138,11 +139,11 @@ def read_garden(cfg: Config, report: Report, progress: Progress | None = None,
     cache = Cache(cfg.cache_dir, fingerprint(cfg), enabled=use_cache)
     vault = load_vault(cfg, report, cache.load_index())
     notes, state = parse_vault(cfg, vault, cache, report, progress or Progress(enabled=False))
-    garden = resolve(notes, list(vault.attachments), cfg, report, state.resolutions, state.history)
+    garden = resolve(notes, list(vault.attachments), cfg, report, state.resolutions, state.history, state.shape)
     garden.bodies = cache.bodies
     # No input fingerprint: the site was not built, so the next build must not skip its work.
     cache.save(Index(file_stats(vault, notes), "", []), state.after({n.rel: n for n in notes}, state.pages, garden.resolutions,
-                                                           _history(garden)))
+                                                           _history(garden), garden.shape))
     return garden, notes
 
 

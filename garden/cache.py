@@ -102,11 +102,12 @@ class State:
     pages: dict[str, list] = field(default_factory=dict)  # page path -> its render-time diagnostics
     resolutions: dict = field(default_factory=Packed)  # rel -> resolve.Resolution
     history: tuple | None = None  # dates.git_history's (commit, dates)
+    shape: object = None  # resolve.Shape: the garden's shape the resolutions were valid in
 
     def after(self, notes: dict[str, Note], pages: dict[str, list], resolutions: dict,
-              history: tuple | None) -> "State":
+              history: tuple | None, shape) -> "State":
         """The next build's state, reusing this one's bytes for what did not change."""
-        return State(Packed(notes, self.notes), pages, Packed(resolutions, self.resolutions), history)
+        return State(Packed(notes, self.notes), pages, Packed(resolutions, self.resolutions), history, shape)
 
 
 class Bodies:

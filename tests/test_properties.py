@@ -47,7 +47,11 @@ def inline(names):
         name.map(lambda n: f"[md link]({n.replace(' ', '%20')}.md)"),
         st.sampled_from(["![[pic.png]]", "![alt](pic.png)", "![[missing.png]]", "[[pic.png]]", "#tag/sub",
                          "#Tag", "`[[not a link]]`", "**bold [[Alpha]]**", f"%%{COMMENT} [[Alpha]]%%",
-                         "https://example.org/x", "[^1]", "^block1"]),
+                         "https://example.org/x", "[^1]", "^block1",
+                         # a page's site path, a folder page, a tag page: links that can change
+                         # where they lead when another note moves, appears or loses its tag
+                         "[by path](/shared/)", "[by path](/one/)", "[[deep/]]", "[folder](deep/)",
+                         "[[tags/garden]]"]),
     )
 
 
@@ -134,7 +138,7 @@ def test_every_build_is_whole_well_formed_linked_and_private(files):
         assert broken_references(out, base_path="/sub/") == []
 
 
-MUTATIONS = st.lists(st.tuples(st.sampled_from(["edit", "add", "delete", "flip", "touch", "picture"]),
+MUTATIONS = st.lists(st.tuples(st.sampled_from(["edit", "add", "delete", "flip", "touch", "picture", "move"]),
                                st.integers(0, 50)), min_size=1, max_size=4)
 
 
@@ -166,6 +170,15 @@ def test_incremental_rebuild_equals_a_cold_build(files, mutations):
                 note.write_text(note.read_text())
             elif kind == "picture":
                 (vault / "pic.png").write_bytes(b"\x89PNG another picture " + bytes([n]))
+            elif kind == "move" and note:  # another permalink, or one where there was none
+                text = note.read_text()
+                moved = text.replace('"permalink": "/one/"', '"permalink": "/two/"', 1)
+                note.write_text(moved if moved != text else text.replace("{", '{"permalink": "/one/", ', 1))
+            if n % 2:  # every other change built at once: the next build starts from that one
+                try:
+                    build_site(root, tmp / "out", use_cache=True)
+                except GardenError:
+                    pass
         try:
             build_site(root, tmp / "out", use_cache=True)
         except GardenError:

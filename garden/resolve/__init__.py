@@ -27,7 +27,7 @@ from ..model import Link, Note
 from ..parallel import pmap
 from ..paths import names_a_file, path_segment, slugify_file, slugify_path
 from .embeds import embed_cycles
-from .links import LinkIndex
+from .links import LinkIndex, name_of
 
 RESERVED = ("static/", "search/", "404.html")  # tags/ pages may take an intro note, see `listing_of`
 
@@ -81,6 +81,7 @@ class Garden:
     history: dict = field(default_factory=dict)  # git dates per vault path (see dates.git_history)
     history_at: str = ""  # where git stood when `history` was read (see dates.git_head); "": not to keep
     context: "_Context | None" = None  # what resolving a link looks at (see resolve_links)
+    shape: "Shape | None" = None  # the garden's shape its links were resolved in (kept by the cache)
 
     def html(self, note: Note) -> str:
         """A note's body with its slots (kept on disk by the cache between builds)."""
@@ -123,9 +124,11 @@ def _is_home(note: Note) -> int:
 
 
 def resolve(notes: list[Note], attachments: list[str], cfg: Config, report: Report,
-            previous: dict[str, Resolution] | None = None, history: History | None = None) -> Garden:
+            previous: dict[str, Resolution] | None = None, history: History | None = None,
+            shape: Shape | None = None) -> Garden:
     """The garden; `previous` holds the last build's per-note resolutions, reused where still
-    valid, and `history` its git dates, reused while HEAD has not moved."""
+    valid, with `shape`, the garden's shape they were valid in, and `history` its git dates,
+    reused while HEAD has not moved."""
     notes = sorted(notes, key=lambda n: n.rel)
     published = [n for n in notes if n.published]
 
@@ -175,25 +178,27 @@ def resolve(notes: list[Note], attachments: list[str], cfg: Config, report: Repo
     folders = _folders(pages)
 
     # Links, embeds, images and tags, resolved for every page. A note's links are resolved
-    # again only when the note changed, when the garden's shape changed (the epoch: which
-    # notes exist, are published and where, which files, tags and folders exist), or when
-    # a note it links into by #heading or #^block changed; otherwise the last build's
-    # resolution is reused with its warnings.
+    # again only when the note changed, when a part of the garden's shape that one of its
+    # links looked at changed (see Shape), or when a note it links into by #heading or
+    # #^block changed; otherwise the last build's resolution is reused with its warnings.
     all_rels = {n.rel for n in notes}
-    epoch = _epoch(pages, notes, attachments, tags, folders)
+    now = Shape(frozenset(all_rels.union(attachments)), {p.note.rel: p.path for p in pages},
+                _listings(tags, folders), frozenset(map(_name, all_rels)))
+    changed = now.changes_since(shape) if previous else None
     context = _Context(LinkIndex([n.rel for n in notes], attachments), by_rel, by_path, all_rels, tags, folders)
     resolutions: dict[str, Resolution] = {}
     todo = []
     for page in pages:
         note = page.note
         last = (previous or {}).get(note.rel)
-        if last is None or last.digest != note.digest or last.epoch != epoch or any(
+        if last is None or last.digest != note.digest or changed is None or (
+                changed and not changed.isdisjoint(last.looked.split("\0"))) or any(
                 (by_rel[rel].note.digest if rel in by_rel else "") != digest for rel, digest in last.deps):
             todo.append(page)
         else:
             resolutions[note.rel] = last
     # A cold build resolves every link of the garden: across cores, like parsing.
-    for page, resolution in zip(todo, pmap(_resolution_of, len(todo), (todo, context, epoch))):
+    for page, resolution in zip(todo, pmap(_resolution_of, len(todo), (todo, context))):
         resolutions[page.note.rel] = resolution
     for page in pages:
         report.extend(resolutions[page.note.rel].diagnostics)
@@ -217,18 +222,19 @@ def resolve(notes: list[Note], attachments: list[str], cfg: Config, report: Repo
                      code="duplicate-permalink")
 
     return Garden(cfg, pages, by_rel, home, targets, backlinks, tags, files, folders, resolutions=resolutions,
-                  history=history, history_at=history_at, context=context)
+                  history=history, history_at=history_at, context=context, shape=now)
 
 
 def _resolution_of(context, i) -> Resolution:
     """One page's links resolved against the garden, with what that depended on."""
-    pages, ctx, epoch = context
+    pages, ctx = context
     page = pages[i]
     note, found = page.note, Report()
-    targets = tuple(_resolve_link(link, page, ctx, found) for link in note.links)
+    looked = {_PLACE + note.rel: None}  # its own place: a link into the note itself leads there
+    targets = tuple(_resolve_link(link, page, ctx, found, looked) for link in note.links)
     deps = tuple(sorted({(t.rel, ctx.by_rel[t.rel].note.digest) for t, link in zip(targets, note.links)
                          if t.kind == "note" and link.fragment and t.rel != note.rel}))
-    return Resolution(note.digest, epoch, deps, targets, tuple(found.items), *_reach(note, targets),
+    return Resolution(note.digest, "\0".join(looked), deps, targets, tuple(found.items), *_reach(note, targets),
                       targets_digest(targets))
 
 
@@ -241,13 +247,13 @@ def targets_digest(targets: tuple[Target, ...]) -> str:
 def resolve_links(garden: Garden, page: Page) -> tuple[Target, ...]:
     """Where a page's links lead in this garden, its warnings left to the next build
     (what preview.py renders a saved note's page with)."""
-    return tuple(_resolve_link(link, page, garden.context, Report()) for link in page.note.links)
+    return tuple(_resolve_link(link, page, garden.context, Report(), {}) for link in page.note.links)
 
 
 class Resolution(NamedTuple):
     """One note's links, resolved, with what that depended on (kept by the build cache)."""
     digest: str  # the note's digest
-    epoch: str  # the garden's shape, see _epoch
+    looked: str  # what its links looked at in the garden's shape, \0 between them (see Shape)
     deps: tuple  # (rel, digest) of notes whose headings or blocks a link points into
     targets: tuple  # Target per link
     diagnostics: tuple  # the warnings resolving produced
@@ -257,11 +263,11 @@ class Resolution(NamedTuple):
     signature: str  # digest of the targets, see targets_digest
 
     def __reduce__(self):  # Targets pickle as plain tuples, several times faster than NamedTuples
-        return _resolution, (self.digest, self.epoch, self.deps, tuple(map(tuple, self.targets)), *self[4:])
+        return _resolution, (self.digest, self.looked, self.deps, tuple(map(tuple, self.targets)), *self[4:])
 
 
-def _resolution(digest, epoch, deps, targets, *rest) -> Resolution:
-    return Resolution(digest, epoch, deps, tuple(map(tuple.__new__, repeat(Target), targets)), *rest)
+def _resolution(digest, looked, deps, targets, *rest) -> Resolution:
+    return Resolution(digest, looked, deps, tuple(map(tuple.__new__, repeat(Target), targets)), *rest)
 
 
 def _reach(note: Note, targets: tuple) -> tuple[tuple[str, ...], tuple[str, ...], tuple[tuple[str, str], ...]]:
@@ -282,17 +288,53 @@ def _reach(note: Note, targets: tuple) -> tuple[tuple[str, ...], tuple[str, ...]
     return tuple(notes), tuple(embedded), tuple(files.items())
 
 
-def _epoch(pages: list[Page], notes: list[Note], attachments: list[str], tags: dict, folders: dict) -> str:
-    """A digest of everything link resolution looks at besides the linking note and heading targets."""
-    h = hashlib.blake2b(digest_size=16)
-    for note in notes:
-        h.update(f"{note.rel}\0{note.published}\n".encode())
-    for page in pages:
-        h.update(f"{page.note.rel}\0{page.path}\n".encode())
-    for name in attachments:
-        h.update(f"{name}\n".encode())
-    h.update("\0".join(tags).encode() + b"\1" + "\0".join(folders).encode())
-    return h.hexdigest()
+# What a link can look at in the garden's shape, as the strings Resolution.looked lists:
+_NAME = "n:"  # + a file name: which vault files go by it (links.Match.names)
+_PLACE = "r:"  # + a vault path: whether that note is published, and where
+_PATH = "p:"  # + a site path: which page is there (a link written as a site path)
+_TAG = "t:"  # + a tag, lowercased: where its page is (a link that names no file may name one)
+_FOLDER = "f:"  # + a folder's site path: whether it has a page (or a folder page)
+_GRAM = "g:"  # + three letters: which notes' names hold them (a broken link's "did you mean")
+_ALL_NAMES = "b"  # how many notes' names there are (which letters "did you mean" passes over)
+
+
+@dataclass
+class Shape:
+    """The garden as link resolution sees it besides the linking note and heading targets:
+    which files exist, which notes are published and where, which tag and folder pages exist.
+    Between two builds, `changes_since` names the parts that differ, and a note's links are
+    resolved again only when they looked at one of those (a note added, removed or moved
+    does not send every link of the garden through resolution again)."""
+    files: frozenset[str]  # vault paths of every note and attachment
+    places: dict[str, str]  # vault path of each published note -> its site path
+    listings: dict[str, str]  # _TAG + tag -> its page, _FOLDER + folder -> that folder
+    names: frozenset[str]  # every note's name, as "did you mean" offers them
+
+    def changes_since(self, last: "Shape | None") -> set[str] | None:
+        """What differs from `last`, as Resolution.looked names it; None: anything may have."""
+        if last is None:
+            return None
+        changed: set[str] = set()
+        moved = last.files ^ self.files
+        changed.update(_NAME + name_of(rel) for rel in moved)
+        for name in last.names ^ self.names:
+            changed.update(_GRAM + gram for gram in _trigrams(name))
+        if _unhelpful(len(last.names)) != _unhelpful(len(self.names)):
+            changed.add(_ALL_NAMES)
+        if last.places != self.places:
+            for rel in last.places.keys() | self.places.keys():
+                was, now = last.places.get(rel), self.places.get(rel)
+                if was != now:
+                    changed.add(_PLACE + rel)
+                    changed.update(_PATH + p for p in (was, now) if p is not None)
+        if last.listings != self.listings:
+            changed.update(k for k in last.listings.keys() | self.listings.keys()
+                           if last.listings.get(k) != self.listings.get(k))
+        return changed
+
+
+def _listings(tags: dict[str, Tag], folders: dict) -> dict[str, str]:
+    return {**{_TAG + key: tag.path for key, tag in tags.items()}, **{_FOLDER + f: f for f in folders}}
 
 
 @dataclass
@@ -314,14 +356,14 @@ class _Context:
         names, so it only sees the 20 names sharing the most three-letter pieces with the
         link; pieces found in over a tenth of all names tell nothing and are not indexed."""
         if self._grams is None:
-            self._names = sorted({r.rsplit("/", 1)[-1].removesuffix(".md") for r in self.all_rels})
+            self._names = sorted(set(map(_name, self.all_rels)))
             grams: dict[str, list[int]] = {}
             for i, name in enumerate(self._names):
                 for gram in _trigrams(name):
                     grams.setdefault(gram, []).append(i)
-            limit = max(50, len(self._names) // 10)
+            limit = _unhelpful(len(self._names))
             self._grams = {g: ids for g, ids in grams.items() if len(ids) <= limit}
-        word = target.rsplit("/", 1)[-1].removesuffix(".md")
+        word = _name(target)
         found = self._hints.get(word)
         if found is None:
             shared = Counter(chain.from_iterable(self._grams.get(gram, ()) for gram in _trigrams(word)))  # in C
@@ -341,6 +383,16 @@ class _Context:
         if found is None or found[0] is not note.headings:
             found = self._slugs[note.rel] = (note.headings, [heading_slug(h.text) for h in note.headings])
         return found[1]
+
+
+def _name(path: str) -> str:
+    """A note's name as "did you mean" offers it, or the name a broken link asks for."""
+    return path.rsplit("/", 1)[-1].removesuffix(".md")
+
+
+def _unhelpful(names: int) -> int:
+    """How many names may share three letters before those letters tell nothing about a name."""
+    return max(50, names // 10)
 
 
 def _trigrams(name: str) -> set[str]:
@@ -372,21 +424,29 @@ def _tree_path(note: Note, report: Report) -> str:
     return note.rel
 
 
-def _resolve_link(link: Link, page: Page, ctx: _Context, report: Report) -> Target:
+def _resolve_link(link: Link, page: Page, ctx: _Context, report: Report, looked: dict[str, None]) -> Target:
+    """Where `link` leads; adds to `looked` what it looked at in the garden's shape (see Shape)."""
     note = page.note
     if link.kind == "tag":
         return Target("tag", tag_path(link.target))
     if link.markdown and link.target.startswith("/"):
         # A site path such as "/blog/post/": a page's permalink, as the Digital Garden plugin writes them.
-        other = ctx.by_path.get(link.target.strip("/") + "/" if link.target.strip("/") else "")
+        path = link.target.strip("/") + "/" if link.target.strip("/") else ""
+        looked[_PATH + path] = None
+        other = ctx.by_path.get(path)
         if other is not None:  # a link into the note itself reads the page being resolved (see preview.py)
+            looked[_PLACE + other.note.rel] = None
             return _note_target(link, page if other.note.rel == note.rel else other, note, report, ctx)
     match = ctx.index.resolve(link.target, note.rel, link.markdown)
+    for name in match.names:
+        looked[_NAME + name] = None
     if match.rel is None and link.kind == "link":
-        listing = _listing_target(link, note, ctx.tags, ctx.folders)
+        listing = _listing_target(link, note, ctx.tags, ctx.folders, looked)
         if listing is not None:
             return listing
-    if match.rel is None:
+    if match.rel is None:  # its "did you mean" reads the names that share three letters with it
+        looked[_ALL_NAMES] = None
+        looked.update(dict.fromkeys([_GRAM + gram for gram in _trigrams(_name(link.target))]))
         what = "embed" if link.kind in ("embed", "image") else "link"
         label = f"[[{link.target}]]" if not link.markdown else f"'{link.target}'"
         problem, code = f"broken {what}", f"broken-{what}"
@@ -402,6 +462,7 @@ def _resolve_link(link: Link, page: Page, ctx: _Context, report: Report) -> Targ
                        hint="write the folder too, e.g. [[" + match.rel.removesuffix(".md") + "]]",
                        code="ambiguous-link")
     rel = match.rel
+    looked[_PLACE + rel] = None
     if rel in ctx.all_rels:
         target_page = ctx.by_rel.get(rel)
         if target_page is None:
@@ -412,15 +473,19 @@ def _resolve_link(link: Link, page: Page, ctx: _Context, report: Report) -> Targ
     return Target("file", slugify_file(rel), "", rel)
 
 
-def _listing_target(link: Link, note: Note, tags: dict[str, Tag], folders: dict[str, list[Page]]) -> Target | None:
+def _listing_target(link: Link, note: Note, tags: dict[str, Tag], folders: dict[str, list[Page]],
+                    looked: dict[str, None]) -> Target | None:
     """A link to a folder (`[[advanced/]]`, `[x](./features/)`) or to a tag page (`[[tags/plugin]]`)."""
     target = link.target.strip()
     if link.markdown and not target.startswith("/"):
         target = posixpath.normpath(posixpath.join(note.folder, target))
     target = target.strip("/")
-    if target.lower().startswith("tags/") and target[5:].lower() in tags:
-        return Target("listing", tags[target[5:].lower()].path)
+    if target.lower().startswith("tags/"):
+        looked[_TAG + target[5:].lower()] = None
+        if target[5:].lower() in tags:
+            return Target("listing", tags[target[5:].lower()].path)
     folder = slugify_path(target + ".md") if target and target != "." else ""
+    looked[_FOLDER + folder] = None
     if folder in folders:
         return Target("listing", folder)
     return None

@@ -20,11 +20,17 @@ from dataclasses import dataclass
 class Match:
     rel: str | None  # the vault path found, or None
     candidates: tuple[str, ...] = ()  # every file that matched, when more than one did
+    names: tuple[str, ...] = ()  # the file names looked up: only a file added or removed under one can change the match
 
 
 def _key(path: str) -> str:
     path = path.strip().lower()
     return path[:-3] if path.endswith(".md") else path
+
+
+def name_of(rel: str) -> str:
+    """The name a vault file is looked up by (see Match.names)."""
+    return (_key(rel) if rel.lower().endswith(".md") else rel.lower()).rsplit("/", 1)[-1]
 
 
 def _rank(source_folder: str):
@@ -57,28 +63,38 @@ class LinkIndex:
         return match
 
     def _resolve(self, target: str, source_folder: str, markdown: bool) -> Match:
+        names: dict[str, None] = {}
+
+        def by_path(key: str) -> str | None:
+            names[key.rsplit("/", 1)[-1]] = None
+            return self.by_path.get(key)
+
+        def by_name(name: str) -> list[str]:
+            names[name] = None
+            return self.by_name.get(name, [])
+
         if markdown:
             rooted = target.startswith("/")
             joined = posixpath.normpath(posixpath.join(source_folder, target)) if not rooted else target
             for candidate in ((joined,) if not rooted else ()) + (target.lstrip("/"),):
                 if candidate.startswith(".."):
                     continue
-                hit = self.by_path.get(_key(candidate)) or self.by_path.get(candidate.lower())
+                hit = by_path(_key(candidate)) or by_path(candidate.lower())
                 if hit:
-                    return Match(hit)
+                    return Match(hit, (), tuple(names))
         key = _key(target[2:] if target.startswith("./") else target.lstrip("/"))
         for path in ((source_folder.lower() + "/" + key) if source_folder else key, key):
-            hit = self.by_path.get(path)
+            hit = by_path(path)
             if hit:
-                return Match(hit)
+                return Match(hit, (), tuple(names))
         name = key.rsplit("/", 1)[-1]
-        found = self.by_name.get(name, [])
+        found = by_name(name)
         if not found and key != target.lower():
-            found = self.by_name.get(target.lower().rsplit("/", 1)[-1], [])
+            found = by_name(target.lower().rsplit("/", 1)[-1])
         if "/" in key:
             suffix = "/" + key
             found = [r for r in found if _key(r).endswith(suffix) or r.lower().endswith(suffix)]
         if not found:
-            return Match(None)
+            return Match(None, (), tuple(names))
         found = sorted(found, key=_rank(source_folder))
-        return Match(found[0], tuple(found) if len(found) > 1 else ())
+        return Match(found[0], tuple(found) if len(found) > 1 else (), tuple(names))
