@@ -11,6 +11,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import write_files
 from garden.build import build
@@ -129,6 +131,18 @@ def test_postings_are_delta_coded_with_frequency_one_implied():
     assert text == "-4,7,4,-1,489,2"
     assert search.decode(text) == postings
     assert search.decode("") == {}
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.dictionaries(st.integers(0, 300), st.sampled_from([1, 1, 2, 9]), max_size=40),
+       st.dictionaries(st.integers(0, 310), st.sampled_from([0, 0, 1, 3]), min_size=1, max_size=6))
+def test_splicing_postings_equals_encoding_them_patched(postings, edits):
+    """A rebuild patches a term's postings in their text; it must write what encoding the
+    patched postings from scratch writes (a cold build's bytes)."""
+    patched = {i: n for i, n in (postings | edits).items() if n}
+    text, grown = search.splice(search.encode(postings), edits)
+    assert text == search.encode(patched)
+    assert grown == len(patched) - len(postings)
 
 
 def test_ids_are_stable_when_other_pages_come_and_go():

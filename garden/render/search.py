@@ -270,6 +270,8 @@ def encode_pairs(pairs: list[int]) -> str:
 
 
 def encode(postings: dict[int, int]) -> str:
+    """Postings {id: frequency} as encode_pairs writes them; with decode, the format's reference
+    (what the page's script reads, what splice must write)."""
     return encode_pairs([x for i in sorted(postings) for x in (i, postings[i])])
 
 
@@ -290,6 +292,58 @@ def decode(text: str) -> dict[int, int]:
             postings[prev] = values[i + 1]
             i += 2
     return postings
+
+
+def splice(text: str, edits: dict[int, int]) -> tuple[str, int]:
+    """`encode` of the postings `text` holds with `edits` made (id -> frequency, 0 removes the
+    id), and how many postings that added (or, below 0, removed). The text between the edits
+    is copied as it is, and the postings after the last edit are not even read: a note added
+    or removed edits every term it holds, common ones among them, and decoding and encoding
+    their whole lists took most of such a rebuild."""
+    tokens = text.split(",") if text else []
+    values = list(map(int, tokens))
+    out: list[str] = []
+    prev = last = -1  # the id before values[i] in the old list; the id last written
+    i = start = grown = 0  # tokens[start:i]: a run copied as it is once the walk passes it
+    size = len(values)
+    for doc in sorted(edits):
+        walked = False
+        while i < size:  # to the posting at or after `doc`
+            v = values[i]
+            pid, width = (prev - v, 1) if v < 0 else (prev + v, 2)
+            if pid >= doc:
+                break
+            if i == start and last != prev:  # a run's first posting, after an edit: its delta from what was written
+                out.extend(_pair(last, pid, 1 if width == 1 else values[i + 1]))
+                start, last = i + width, pid
+            prev, i, walked = pid, i + width, True
+        out.extend(tokens[start:i])
+        if walked:
+            last = prev
+        if i < size:
+            v = values[i]
+            pid, width = (prev - v, 1) if v < 0 else (prev + v, 2)
+            if pid == doc:  # the old posting of `doc` goes (and comes back below if kept)
+                prev, i = pid, i + width
+                grown -= 1
+        start = i
+        if edits[doc]:
+            out.extend(_pair(last, doc, edits[doc]))
+            last = doc
+            grown += 1
+    if i < size:  # the rest as it is, but for its first posting's delta
+        v = values[i]
+        if last != prev:
+            pid, width = (prev - v, 1) if v < 0 else (prev + v, 2)
+            out.extend(_pair(last, pid, 1 if width == 1 else values[i + 1]))
+            i += width
+        out.extend(tokens[i:])
+    return ",".join(out), grown
+
+
+def _pair(prev: int, doc: int, n: int) -> list[str]:
+    """One posting as encode_pairs writes it after the posting of id `prev`."""
+    return [str(prev - doc)] if n == 1 else [str(doc - prev), str(n)]
 
 
 def entry(term: str, fields: tuple[str, ...]) -> str:
@@ -526,15 +580,8 @@ def _patch(index: Index, old: Index, pages: list[Page], analysed: list, ids: dic
         new = list(kept)
         for f, edits in enumerate(fields):
             if edits:
-                current = decode(kept[f])
-                size -= len(current)
-                for doc, n in edits.items():
-                    if n:
-                        current[doc] = n
-                    else:
-                        current.pop(doc, None)
-                size += len(current)
-                new[f] = encode(current)
+                new[f], grown = splice(kept[f], edits)
+                size += grown
         if size:
             index.terms[term] = (size, tuple(new))
         else:
