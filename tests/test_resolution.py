@@ -59,3 +59,30 @@ def test_ambiguous_names_report_every_candidate():
     match = INDEX.resolve("Plan", "Home.md")
     assert set(match.candidates) == {"projects/garden/Plan.md", "archive/2020/Plan.md"}
     assert INDEX.resolve("Unique", "Home.md").candidates == ()
+
+
+def test_did_you_mean_is_the_same_whether_names_are_looked_through_or_indexed():
+    """A rebuild's few hints look through the names; past a few, the names are indexed."""
+    import random
+
+    from garden.resolve import _Context
+
+    rng = random.Random(7)
+    syllables = ["com", "post", "bee", "hive", "gar", "den", "moss", "fern", "ro", "ot", "seed", "ling"]
+    names = {" ".join("".join(rng.sample(syllables, rng.randint(1, 3))) for _ in range(rng.randint(1, 3)))
+             for _ in range(1500)}
+    names |= {f"zzz {name}" for name in sorted(names)[:200]} | {"qqqqqqqq"}  # "zzz": in over a tenth of them
+    rels = {f"f{i % 7}/{name}.md" for i, name in enumerate(sorted(names))}
+    words = [name[::-1] for name in sorted(names)[:30]] + [name + "s" for name in sorted(names)[30:60]] + ["zzz qqqqqqqq", "o"]
+
+    def context(scans: int) -> _Context:
+        ctx = _Context(LinkIndex([], []), {}, {}, rels, {}, {})
+        ctx.SCANS = scans
+        return ctx
+
+    looked, indexed = context(len(words) + 1), context(0)
+    hints = [looked.hint(w) for w in words]
+    assert looked._grams is None and indexed._grams is None  # nothing asked yet on the second
+    assert hints == [indexed.hint(w) for w in words] and indexed._grams is not None
+    assert sum(bool(h) for h in hints) > 20
+    assert "[[qqqqqqqq]]" in hints[-2]  # the pieces many names share tell nothing: left out either way
