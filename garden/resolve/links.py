@@ -28,9 +28,14 @@ def _key(path: str) -> str:
     return path[:-3] if path.endswith(".md") else path
 
 
+def _path_key(rel: str) -> str:
+    """The key a vault file is found by: notes without `.md`, attachments by their full name."""
+    return _key(rel) if rel.lower().endswith(".md") else rel.lower()
+
+
 def name_of(rel: str) -> str:
     """The name a vault file is looked up by (see Match.names)."""
-    return (_key(rel) if rel.lower().endswith(".md") else rel.lower()).rsplit("/", 1)[-1]
+    return _path_key(rel).rsplit("/", 1)[-1]
 
 
 def _rank(source_folder: str):
@@ -46,7 +51,7 @@ class LinkIndex:
         self.by_path: dict[str, str] = {}
         self.by_name: dict[str, list[str]] = {}
         for rel in sorted(files) + sorted(notes):  # a note wins over a file of the same key
-            key = _key(rel) if rel.lower().endswith(".md") else rel.lower()
+            key = _path_key(rel)
             self.by_path[key] = rel
             self.by_name.setdefault(key.rsplit("/", 1)[-1], []).append(rel)
         self._memo: dict[tuple[str, str, bool], Match] = {}
