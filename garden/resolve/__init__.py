@@ -183,7 +183,7 @@ def resolve(notes: list[Note], attachments: list[str], cfg: Config, report: Repo
     # #^block changed; otherwise the last build's resolution is reused with its warnings.
     all_rels = {n.rel for n in notes}
     now = Shape(frozenset(all_rels.union(attachments)), {p.note.rel: p.path for p in pages},
-                _listings(tags, folders), frozenset(map(_name, all_rels)))
+                _listings(tags, folders), len(set(map(_name, all_rels))))
     changed = now.changes_since(shape) if previous else None
     context = _Context(LinkIndex([n.rel for n in notes], attachments), by_rel, by_path, all_rels, tags, folders)
     resolutions: dict[str, Resolution] = {}
@@ -308,18 +308,17 @@ class Shape:
     files: frozenset[str]  # vault paths of every note and attachment
     places: dict[str, str]  # vault path of each published note -> its site path
     listings: dict[str, str]  # _TAG + tag -> its page, _FOLDER + folder -> that folder
-    names: frozenset[str]  # every note's name, as "did you mean" offers them
+    names: int  # how many names "did you mean" offers (notes' names, each once)
 
     def changes_since(self, last: "Shape | None") -> set[str] | None:
         """What differs from `last`, as Resolution.looked names it; None: anything may have."""
         if last is None:
             return None
         changed: set[str] = set()
-        moved = last.files ^ self.files
-        changed.update(_NAME + name_of(rel) for rel in moved)
-        for name in last.names ^ self.names:
-            changed.update(_GRAM + gram for gram in _trigrams(name))
-        if _unhelpful(len(last.names)) != _unhelpful(len(self.names)):
+        for rel in last.files ^ self.files:  # the pieces of its name too: a hint may offer it
+            changed.add(_NAME + name_of(rel))
+            changed.update(_GRAM + gram for gram in _trigrams(_name(rel)))
+        if _unhelpful(last.names) != _unhelpful(self.names):
             changed.add(_ALL_NAMES)
         if last.places != self.places:
             for rel in last.places.keys() | self.places.keys():
