@@ -126,7 +126,7 @@ def _build(cfg: Config, force: bool, progress: Progress | None, use_cache: bool,
     if written is not None:  # a held-back site must not look current to the next build
         cache.save(Index(file_stats(vault, notes), inputs, report.items, len(garden.pages), len(notes)),
                    state.after({n.rel: n for n in notes}, rendered, garden.resolutions, _history(garden),
-                                       garden.shape))
+                               garden.shape))
     return BuildResult(len(notes), len(garden.pages), len(output.new), output.changed, report,
                        time.perf_counter() - started, garden, timings, written, theme)
 

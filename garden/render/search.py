@@ -297,9 +297,9 @@ def decode(text: str) -> dict[int, int]:
 def splice(text: str, edits: dict[int, int]) -> tuple[str, int]:
     """`encode` of the postings `text` holds with `edits` made (id -> frequency, 0 removes the
     id), and how many postings that added (or, below 0, removed). The text between the edits
-    is copied as it is, and the postings after the last edit are not even read: a note added
-    or removed edits every term it holds, common ones among them, and decoding and encoding
-    their whole lists took most of such a rebuild."""
+    is copied as it is, and the walk stops at the last edit: a note added or removed edits
+    every term it holds, common ones among them, and decoding and encoding their whole lists
+    took most of such a rebuild."""
     tokens = text.split(",") if text else []
     values = list(map(int, tokens))
     out: list[str] = []

@@ -493,9 +493,10 @@ def _listing_target(link: Link, note: Note, tags: dict[str, Tag], folders: dict[
         target = posixpath.normpath(posixpath.join(note.folder, target))
     target = target.strip("/")
     if target.lower().startswith("tags/"):
-        looked[_TAG + target[5:].lower()] = None
-        if target[5:].lower() in tags:
-            return Target("listing", tags[target[5:].lower()].path)
+        tag = target[5:].lower()
+        looked[_TAG + tag] = None
+        if tag in tags:
+            return Target("listing", tags[tag].path)
     folder = slugify_path(target + ".md") if target and target != "." else ""
     looked[_FOLDER + folder] = None
     if folder in folders:
