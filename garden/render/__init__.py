@@ -98,28 +98,33 @@ def page_key(garden: Garden, page: Page, common: str) -> str:
     `render_note`: anything the page shows must be named here.
     """
     note = page.note
-    h = hashlib.blake2b(digest_size=16)
     said = _once(garden, "settings", id(page.settings),  # notes saying the same share one settings dict
                  lambda: repr(sorted(page.settings.items())))
-    h.update(f"{common}\0{garden.home is None}\0{GRAPH_PAGE in garden.by_path}\0{page.path}\0{page.tree}\0"
-             f"{page.dates.key if page.dates else None}\0{said}\0".encode())
-    todo, seen = [note], set()
-    while todo:  # the note, then what it embeds (without recursion: embed chains can be long)
-        current = todo.pop()
-        if current.rel in seen:
-            continue
-        seen.add(current.rel)
-        h.update(_links_digest(garden, current))
-        for rel in garden.resolutions[current.rel].embedded:
-            if (embedded := garden.by_rel.get(rel)) is not None:
-                todo.append(embedded.note)
+    parts = [f"{common}\0{garden.home is None}\0{GRAPH_PAGE in garden.by_path}\0{page.path}\0{page.tree}\0"
+             f"{page.dates.key if page.dates else None}\0{said}\0"]
+    resolutions = garden.resolutions
+    if not resolutions[note.rel].embedded:  # most notes embed no note
+        parts.append(_links_digest(garden, note))
+    else:
+        todo, seen = [note], set()
+        while todo:  # the note, then what it embeds (without recursion: embed chains can be long)
+            current = todo.pop()
+            if current.rel in seen:
+                continue
+            seen.add(current.rel)
+            parts.append(_links_digest(garden, current))
+            for rel in resolutions[current.rel].embedded:
+                if (embedded := garden.by_rel.get(rel)) is not None:
+                    todo.append(embedded.note)
     cards, dated = _cards(garden)
-    h.update("".join([cards[id(p)] for p in garden.backlinks.get(note.rel, ())]).encode())
-    for tag in note.tags:
-        t = garden.tags.get(tag.lower())
-        h.update(f"#{t.name if t else ''}".encode())
-    h.update("".join([dated[p] for p in garden.listing(page.path) or ()]).encode())
-    return h.hexdigest()
+    if (backlinks := garden.backlinks.get(note.rel)) is not None:
+        parts.extend([cards[id(p)] for p in backlinks])
+    tags = garden.tags
+    parts.extend([f"#{t.name}" if (t := tags.get(tag.lower())) else "#" for tag in note.tags])
+    if (listed := garden.listing(page.path)) is not None:
+        parts.extend([dated[p] for p in listed])
+    # One digest of the parts joined: the same bytes as fed piece by piece, in fewer calls.
+    return hashlib.blake2b("".join(parts).encode(), digest_size=16).hexdigest()
 
 
 def _once(garden: Garden, kind: str, key, make: Callable[[], Any]):
@@ -131,13 +136,13 @@ def _once(garden: Garden, kind: str, key, make: Callable[[], Any]):
     return found
 
 
-def _links_digest(garden: Garden, note) -> bytes:
+def _links_digest(garden: Garden, note) -> str:
     """A note's content, its title, and where each of its links leads (the digest its
     resolution keeps, unless this build marked an embed cycle in its targets)."""
     resolution = garden.resolutions[note.rel]
     targets = garden.targets[note.rel]
     signature = resolution.signature if targets is resolution.targets else targets_digest(targets)
-    return f"{note.rel}\0{note.digest}\0{note.title}\0{signature}\0".encode()
+    return f"{note.rel}\0{note.digest}\0{note.title}\0{signature}\0"
 
 
 def _cards(garden: Garden) -> tuple[dict[int, str], "_Dated"]:
@@ -249,8 +254,8 @@ def emit_lists(garden: Garden, theme: Theme) -> Iterator[tuple[str, bytes]]:
     """The generated home (when no note is the home), tag pages and folder pages."""
     cfg = garden.config
     claimed = {p.path for p in garden.pages}
-    order = {id(p): (p.title.lower(), p.path) for p in garden.pages}
-    by_title = sorted(garden.pages, key=lambda p: order[id(p)])
+    by_title = sorted(garden.pages, key=lambda p: (p.title.lower(), p.path))
+    rank = {p: i for i, p in enumerate(by_title)}.__getitem__  # pages hash by identity
     if garden.home is None:
         yield "index.html", _list_page(garden, theme, "", cfg.title, by_title,
                                        description=cfg.description, is_home=True)
@@ -261,7 +266,7 @@ def emit_lists(garden: Garden, theme: Theme) -> Iterator[tuple[str, bytes]]:
     for tag in garden.tags.values():
         if tag.path in claimed:
             continue  # a note at tags/<tag>.md introduces the tag; its page lists the tag's notes
-        pages = sorted(tag.pages, key=lambda p: order[id(p)])
+        pages = sorted(tag.pages, key=rank)
         yield page_file(tag.path), _list_page(garden, theme, tag.path, cfg.ui.tag_page.format(tag=tag.name), pages)
     children: dict[str, list[str]] = {}  # folder -> the folders directly in it, in garden.folders' order
     for f in garden.folders:
@@ -274,7 +279,7 @@ def emit_lists(garden: Garden, theme: Theme) -> Iterator[tuple[str, bytes]]:
                       for f in children.get(folder, ())]
         shown = next((p.tree.split("/")[-2] for p in pages), name)
         yield page_file(folder), _list_page(garden, theme, folder, cfg.ui.folder_page.format(folder=shown),
-                                            sorted(pages, key=lambda p: order[id(p)]), subfolders=subfolders)
+                                            sorted(pages, key=rank), subfolders=subfolders)
 
 
 def emit_404(garden: Garden, theme: Theme) -> Iterator[tuple[str, bytes]]:
