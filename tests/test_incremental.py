@@ -61,6 +61,12 @@ EDITS = {
     "a tag's only note untagged": {"notes/Alpha.md": "---\ndg-publish: true\ntitle: Alpha\n---\n[[Beta]]\n"},
     "a name close to a broken link's": {"Epsilon.md": "no flag, but a name all the same\n"},
     "a removed attachment": {"img.png": None, "index.md": "---\ndg-publish: true\n---\n![[img.png]]\n"},
+    # What only the explorer shows of a note, one at a time (the explorer is made again when any changes).
+    "a note pinned in the file tree": {"notes/Gamma.md": BASE["notes/Gamma.md"].replace("---\nG", "dg-pinned: true\n---\nG")},
+    "a note's icon": {"notes/Gamma.md": BASE["notes/Gamma.md"].replace("---\nG", "dg-note-icon: star\n---\nG")},
+    "a note hidden from the file tree": {
+        "notes/Gamma.md": BASE["notes/Gamma.md"].replace("---\nG", "dg-hide-in-filetree: true\n---\nG")},
+    "a note hidden": {"notes/Gamma.md": BASE["notes/Gamma.md"].replace("---\nG", "dg-hide: true\n---\nG")},
 }
 
 

@@ -8,6 +8,7 @@ folder pages give the same way around.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Iterator
@@ -59,5 +60,19 @@ def _sorted(node: dict) -> dict:
     return out
 
 
-def emit_explorer(garden: Garden, theme: Theme) -> Iterator[tuple[str, bytes]]:
-    yield EXPLORER_JSON, json.dumps(explorer_tree(garden), ensure_ascii=False, separators=(",", ":")).encode()
+def explorer_key(garden: Garden, theme: Theme) -> str:
+    """A digest of all explorer_tree reads of each page: the tree is built (and sorted) only
+    when this changes, which an edit to a note's text never does."""
+    from . import common_key
+    home = garden.home
+    h = hashlib.blake2b(common_key(theme, garden.config).encode(), digest_size=16)
+    h.update("".join([f"{p.tree}\0{p.title}\0{p.path}\0{p.settings.get('hide')}\0{p.settings.get('hide_in_filetree')}"
+                      f"\0{p.settings.get('note_icon')}\0{p.settings.get('pinned')}\0{p is home}\n"
+                      for p in garden.pages]).encode())
+    return h.hexdigest()
+
+
+def emit_explorer(garden: Garden, theme: Theme) -> Iterator[tuple[str, "Deferred"]]:
+    from . import Deferred
+    yield EXPLORER_JSON, Deferred(explorer_key(garden, theme), lambda: json.dumps(
+        explorer_tree(garden), ensure_ascii=False, separators=(",", ":")).encode())
