@@ -158,7 +158,7 @@ def resolve(notes: list[Note], attachments: list[str], cfg: Config, report: Repo
             hint = "give one of them another permalink"
         elif path == "" and note.rel != home_rel:
             problem = f"permalink '/' is the home page, which is {home_rel or 'generated'}"
-        elif any(path == r or path.startswith(r) for r in RESERVED):
+        elif path.startswith(RESERVED):
             problem = f"permalink '/{path}' is reserved for the site's own pages"
         if problem:
             line = note.line_of("permalink", "dg-permalink") if note.permalink is not None \
@@ -557,22 +557,22 @@ def _heading_id(path: list[str], headings, slugs: list[str]) -> str | None:
 def _file_collisions(files: dict[str, str], claimed: dict[str, str]):
     seen: dict[str, str] = {}
     for rel, path in sorted(files.items()):
-        if path in seen or path + "/" in claimed or any(path.startswith(r) for r in RESERVED):
+        if path in seen or path + "/" in claimed or path.startswith(RESERVED):
             yield path, rel
         seen[path] = rel
 
 
 def _tags(pages: list[Page]) -> dict[str, Tag]:
     tags: dict[str, Tag] = {}
+    expanded: dict[str, list] = {}  # a tag as written -> its (key, name) and those of the tags above it
     for page in pages:
         names = {}
         for tag in page.note.tags:
-            if tag.lower() == HOME_TAG:
-                continue
-            parts = tag.split("/")
-            for depth in range(1, len(parts) + 1):  # #area/sub also lists under #area
-                name = "/".join(parts[:depth])
-                names.setdefault(name.lower(), name)
+            found = expanded.get(tag)
+            if found is None:
+                found = expanded[tag] = _tag_and_parents(tag)
+            for key, name in found:
+                names.setdefault(key, name)
         for key, name in names.items():
             tag = tags.get(key)
             if tag is None:
@@ -581,14 +581,28 @@ def _tags(pages: list[Page]) -> dict[str, Tag]:
     return dict(sorted(tags.items()))
 
 
+def _tag_and_parents(tag: str) -> list[tuple[str, str]]:
+    """#area/sub -> [("area", "area"), ("area/sub", "area/sub")], lowercased keys: a note with a
+    nested tag is listed under the tags above it too. The home tag lists nowhere."""
+    if tag.lower() == HOME_TAG:
+        return []
+    parts = tag.split("/")
+    return [(name.lower(), name) for name in ("/".join(parts[:depth]) for depth in range(1, len(parts) + 1))]
+
+
 def _folders(pages: list[Page]) -> dict[str, list[Page]]:
     """Folder pages by site path; a vault folder `tags/` holds tag intros, not a folder page.
     A folder page is the explorer without JavaScript, so it leaves out what the explorer hides."""
     folders: dict[str, list[Page]] = {}
+    chains: dict[str, list[str]] = {}  # a vault folder -> the site paths of it and the folders above it
     for page in pages:
-        parts = page.tree.split("/")[:-1]
-        for depth in range(1, len(parts) + 1):
-            folders.setdefault(slugify_path("/".join(parts[:depth]) + ".md"), [])
-        if parts and not (page.settings.get("hide") or page.settings.get("hide_in_filetree")):
-            folders[slugify_path("/".join(parts) + ".md")].append(page)
+        folder = page.tree.rpartition("/")[0]
+        chain = chains.get(folder)
+        if chain is None:
+            parts = folder.split("/") if folder else []
+            chain = chains[folder] = [slugify_path("/".join(parts[:depth]) + ".md") for depth in range(1, len(parts) + 1)]
+            for path in chain:
+                folders.setdefault(path, [])
+        if chain and not (page.settings.get("hide") or page.settings.get("hide_in_filetree")):
+            folders[chain[-1]].append(page)
     return {k: v for k, v in sorted(folders.items()) if not k.startswith("tags/")}
