@@ -25,7 +25,7 @@ from .write import Output, check_output, digest
 # that finds the site current needs none of them, and importing them (the Markdown parser,
 # YAML, Jinja and their plugins) was a third of its time.
 if TYPE_CHECKING:
-    from .render import Deferred
+    from .render import Deferred, KeyBasis
     from .resolve import Garden
 
 
@@ -115,7 +115,7 @@ def _build(cfg: Config, force: bool, progress: Progress | None, use_cache: bool,
     output.begin()
     try:
         with stage("render"):
-            rendered = write_site(garden, theme, output, report, progress, state.pages)
+            rendered, basis = write_site(garden, theme, output, report, progress, state)
         with stage("write"):
             written = output.commit() if commit is None else commit(report, output.commit)
         if written is None:
@@ -126,7 +126,7 @@ def _build(cfg: Config, force: bool, progress: Progress | None, use_cache: bool,
     if written is not None:  # a held-back site must not look current to the next build
         cache.save(Index(file_stats(vault, notes), inputs, report.items, len(garden.pages), len(notes)),
                    state.after({n.rel: n for n in notes}, rendered, garden.resolutions, _history(garden),
-                               garden.shape))
+                               garden.shape, basis))
     return BuildResult(len(notes), len(garden.pages), len(output.new), output.changed, report,
                        time.perf_counter() - started, garden, timings, written, theme)
 
@@ -142,8 +142,9 @@ def read_garden(cfg: Config, report: Report, progress: Progress | None = None,
     garden = resolve(notes, list(vault.attachments), cfg, report, state.resolutions, state.history, state.shape)
     garden.bodies = cache.bodies
     # No input fingerprint: the site was not built, so the next build must not skip its work.
+    # No key basis either: the notes saved here are not those the site's pages were made from.
     cache.save(Index(file_stats(vault, notes), "", []), state.after({n.rel: n for n in notes}, state.pages, garden.resolutions,
-                                                           _history(garden), garden.shape))
+                                                           _history(garden), garden.shape, None))
     return garden, notes
 
 
@@ -221,16 +222,27 @@ def _parse_one(context, i):
 
 
 def write_site(garden: Garden, theme: Theme, output: Output, report: Report, progress: Progress,
-               previous: dict[str, list]) -> dict[str, list]:
+               state: State) -> tuple[dict[str, list], KeyBasis]:
     """Render the pages whose inputs changed, then every garden-wide output; both across cores.
 
     Returns each page's render-time diagnostics, so a page that is not rendered
-    again still reports its problems.
+    again still reports its problems, and what its page keys were made from (render.KeyBasis),
+    for the next build.
     """
-    from .render import common_key
+    from .render import common_key, key_basis, stale_pages
     common = common_key(theme, garden.config)
-    # Every page's key, on both cores: on one, they were a third of a one-note rebuild.
-    keys = pmap(_key_of, len(garden.pages), (garden, common))
+    basis = key_basis(garden, common)
+    stale = stale_pages(garden, basis, state.keys, state.resolutions)
+    # A page nothing it reads changed for keeps the key the last build made (which the site's
+    # manifest may or may not hold, see Output.unchanged); the others' keys are made on both
+    # cores (on one, all of them took a third of a one-note rebuild).
+    last = state.keys.keys if stale is not None else {}
+    keys = [key if (key := last.get(p.path)) and p.note.rel not in stale else None for p in garden.pages]
+    unkeyed = [i for i, key in enumerate(keys) if key is None]
+    for i, key in zip(unkeyed, pmap(_key_of, len(unkeyed), (garden, common, unkeyed))):
+        keys[i] = key
+    basis.keys = {p.path: key for p, key in zip(garden.pages, keys)}
+    previous = state.pages
     todo = []
     diagnostics: dict[str, list] = {}
     for i, page in enumerate(garden.pages):
@@ -263,7 +275,7 @@ def write_site(garden: Garden, theme: Theme, output: Output, report: Report, pro
             report.add(item)
         else:
             output.note(*item)
-    return diagnostics
+    return diagnostics, basis
 
 
 def emitters() -> list:
@@ -283,10 +295,10 @@ def _page_file(path: str) -> str:
     return path + "index.html"
 
 
-def _key_of(context, i) -> str:
+def _key_of(context, n) -> str:
     from .render import page_key
-    garden, common = context
-    return page_key(garden, garden.pages[i], common)
+    garden, common, todo = context
+    return page_key(garden, garden.pages[todo[n]], common)
 
 
 def _render_one(context, n):

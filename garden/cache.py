@@ -103,11 +103,12 @@ class State:
     resolutions: dict = field(default_factory=Packed)  # rel -> resolve.Resolution
     history: tuple | None = None  # dates.git_history's (commit, dates)
     shape: object = None  # resolve.Shape: the garden's shape the resolutions were valid in
+    keys: object = None  # render.KeyBasis: what the site's page keys were made from
 
     def after(self, notes: dict[str, Note], pages: dict[str, list], resolutions: dict,
-              history: tuple | None, shape) -> "State":
+              history: tuple | None, shape, keys) -> "State":
         """The next build's state, reusing this one's bytes for what did not change."""
-        return State(Packed(notes, self.notes), pages, Packed(resolutions, self.resolutions), history, shape)
+        return State(Packed(notes, self.notes), pages, Packed(resolutions, self.resolutions), history, shape, keys)
 
 
 class Bodies:

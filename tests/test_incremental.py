@@ -86,6 +86,86 @@ def test_rebuild_after_an_edit_equals_a_cold_build(tmp_path, change):
     assert [d.format() for d in again.report.items] == [d.format() for d in fresh.report.items]
 
 
+# A page's key is made again only when something it reads changed (render.stale_pages): each
+# case changes one such thing and nothing else the page reads.
+KEYED = {
+    "a note embedded whole, two embeds away": (
+        {"Top.md": "---\ndg-publish: true\n---\n![[Middle]]\n", "Middle.md": "---\ndg-publish: true\n---\n![[Bottom]]\n",
+         "Bottom.md": "---\ndg-publish: true\n---\nBottom.\n"},
+        {"Bottom.md": "---\ndg-publish: true\n---\nBottom, edited.\n"}),
+    "a tag's name as first written": (
+        {"b/Tagged.md": "---\ndg-publish: true\ntags: [greek]\n---\nTagged.\n"},
+        {"a/First.md": "---\ndg-publish: true\ntags: [GREEK]\n---\nFirst.\n"}),
+    "a page listed by a folder note": (
+        {"notes.md": "---\ndg-publish: true\n---\nThe folder's own note.\n", "notes/One.md": "---\ndg-publish: true\n---\nOne.\n"},
+        {"notes/One.md": "---\ndg-publish: true\ntitle: One, retitled\n---\nOne.\n"}),
+    "the home page moved": (
+        {"index.md": "---\ndg-publish: true\n---\nHome.\n", "Other.md": "---\ndg-publish: true\n---\nOther.\n"},
+        {"Other.md": "---\ndg-publish: true\ndg-home: true\n---\nOther.\n"}),
+}
+
+
+@pytest.mark.parametrize("change", list(KEYED))
+def test_a_page_is_made_again_when_what_its_key_reads_changed(tmp_path, change):
+    files, changes = KEYED[change]
+    vault = tmp_path / "vault"
+    write_files(vault, files)
+    out = tmp_path / "out"
+    built(vault, out, use_cache=True)
+    edit(vault, changes)
+    built(vault, out, use_cache=True)
+    cold = tmp_path / "cold"
+    built(vault, cold, use_cache=False)
+    assert snapshot(out) == snapshot(cold)
+
+
+def test_a_note_touched_shows_its_new_date(tmp_path):
+    """Same bytes, a new mtime: the note is not parsed again, but the date its page shows moved."""
+    vault = tmp_path / "vault"
+    write_files(vault, {"Note.md": "---\ndg-publish: true\n---\nText.\n", "Other.md": "---\ndg-publish: true\n---\n[[Note]]\n"})
+    out = tmp_path / "out"
+    built(vault, out, use_cache=True)
+    os.utime(vault / "Note.md", (1_700_000_000, 1_700_000_000))  # 2023-11-14
+    built(vault, out, use_cache=True)
+    assert "2023-11-14" in (out / "note" / "index.html").read_text()
+    cold = tmp_path / "cold"
+    built(vault, cold, use_cache=False)
+    assert snapshot(out) == snapshot(cold)
+
+
+def test_a_check_between_an_edit_and_a_build_does_not_hide_the_edit(tmp_path):
+    """`garden check` saves the notes it parsed, which are not those the site was made from."""
+    from garden.build import read_garden
+    from garden.diagnostics import Report
+    dated = "---\ndg-publish: true\ncreated: 2024-01-01\nupdated: 2024-02-01\n"  # the dates do not move with the file
+    vault = tmp_path / "vault"
+    write_files(vault, {"Alpha.md": dated + "---\n[[Beta]]\n", "Beta.md": dated + "---\nBeta.\n"})
+    out = tmp_path / "out"
+    built(vault, out, use_cache=True)
+    edit(vault, {"Alpha.md": dated + "title: Alpha Prime\n---\n[[Beta]]\n"})
+    read_garden(load_config(vault, out=out), Report())
+    built(vault, out, use_cache=True)
+    assert "Alpha Prime" in (out / "beta" / "index.html").read_text()
+    cold = tmp_path / "cold"
+    built(vault, cold, use_cache=False)
+    assert snapshot(out) == snapshot(cold)
+
+
+def test_a_site_built_before_an_edit_into_another_folder_is_made_again(tmp_path):
+    """The cache follows the last build, wherever it wrote: a site in another folder, made
+    before the edit, keeps no page the edit changed."""
+    dated = "---\ndg-publish: true\ncreated: 2024-01-01\nupdated: 2024-02-01\n"
+    vault = tmp_path / "vault"
+    write_files(vault, {"Alpha.md": dated + "---\n[[Beta]]\n", "Beta.md": dated + "---\nBeta.\n"})
+    first, second = tmp_path / "first", tmp_path / "second"
+    built(vault, first, use_cache=True)
+    edit(vault, {"Alpha.md": dated + "title: Alpha Prime\n---\n[[Beta]]\n"})
+    built(vault, second, use_cache=True)
+    built(vault, first, use_cache=True)
+    assert "Alpha Prime" in (first / "beta" / "index.html").read_text()
+    assert snapshot(first) == snapshot(second)
+
+
 def test_an_edit_rewrites_only_the_pages_it_affects(tmp_path):
     vault = tmp_path / "vault"
     files = dict(BASE)

@@ -127,6 +127,58 @@ def page_key(garden: Garden, page: Page, common: str) -> str:
     return hashlib.blake2b("".join(parts).encode(), digest_size=16).hexdigest()
 
 
+@dataclass
+class KeyBasis:
+    """What a build's page keys were made from besides each note and its resolution (which
+    the cache keeps anyway), and the keys themselves: the next build computes again only the
+    keys of pages something of this, or a note they read, changed for (see stale_pages)."""
+    common: str  # common_key, and whether a note is the home page or took the graph's address
+    places: dict[str, tuple]  # note -> (site path, tree path, dates) of its page
+    tags: dict[str, str]  # lowercased tag -> its name as shown
+    keys: dict[str, str] = dataclasses.field(default_factory=dict)  # page path -> its key
+
+
+def key_basis(garden: Garden, common: str) -> KeyBasis:
+    return KeyBasis(f"{common}\0{garden.home is None}\0{GRAPH_PAGE in garden.by_path}",
+                    {p.note.rel: (p.path, p.tree, p.dates.key if p.dates else None) for p in garden.pages},
+                    {k: t.name for k, t in garden.tags.items()})
+
+
+def stale_pages(garden: Garden, now: KeyBasis, last: KeyBasis | None, resolutions: dict) -> set | None:
+    """The pages (by vault path) whose keys may differ from the last build's, given that
+    build's basis and resolutions; None: all of them. Keep it in step with page_key:
+    a page's key reads its own note, place and resolution, the cards of the pages linking to
+    it, the notes it embeds (and theirs), its tags' names and, for a tag or folder page, the
+    pages it lists. Where they are not the very objects the last build had, they changed."""
+    if last is None or last.common != now.common:
+        return None
+    # A note's resolution is made again whenever the note changed, or what its links lead to.
+    changed = {rel for rel, place in now.places.items()
+               if resolutions.get(rel) is not garden.resolutions[rel] or last.places.get(rel) != place}
+    gone = last.places.keys() - now.places.keys()
+    stale = set(changed)
+    for rel in changed | gone:  # the pages it linked to and links to now: their backlinks
+        for resolution in (resolutions.get(rel), garden.resolutions.get(rel)):
+            if resolution is not None:
+                stale.update(resolution.linked)
+    embedders: dict[str, list[str]] = {}
+    for rel, resolution in garden.resolutions.items():
+        for target in resolution.embedded:
+            embedders.setdefault(target, []).append(rel)
+    todo, seen = [rel for rel in changed if rel in embedders], set(changed)
+    while todo:  # the pages embedding a changed note, and those embedding them
+        for rel in embedders.get(todo.pop(), ()):
+            if rel not in seen:
+                seen.add(rel)
+                todo.append(rel)
+    stale |= seen
+    for key, name in now.tags.items():
+        if last.tags.get(key) != name:
+            stale.update(p.note.rel for p in garden.tags[key].pages)
+    stale.update(p.note.rel for p in garden.pages if p.path.startswith("tags/") or p.path in garden.folders)
+    return stale
+
+
 def _once(garden: Garden, kind: str, key, make: Callable[[], Any]):
     """`make()`, worked out once per build for `key`: what many pages' keys read alike."""
     memo = garden.memo.setdefault(kind, {})
