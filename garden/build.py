@@ -229,14 +229,18 @@ def write_site(garden: Garden, theme: Theme, output: Output, report: Report, pro
     again still reports its problems, and what its page keys were made from (render.KeyBasis),
     for the next build.
     """
-    from .render import common_key, key_basis, stale_pages
+    from .render import changed_notes, common_key, key_basis, list_entries, stale_pages
     common = common_key(theme, garden.config)
     basis = key_basis(garden, common)
-    stale = stale_pages(garden, basis, state.keys, state.resolutions)
+    changed = changed_notes(garden, basis, state.keys, state.resolutions)
+    stale = None if changed is None else stale_pages(garden, basis, state.keys, changed, state.resolutions)
     # A page nothing it reads changed for keeps the key the last build made (which the site's
     # manifest may or may not hold, see Output.unchanged); the others' keys are made on both
-    # cores (on one, all of them took a third of a one-note rebuild).
+    # cores (on one, all of them took a third of a one-note rebuild). So do the lists'
+    # entries; a build without the last ones leaves them to emit_lists, on the other core.
     last = state.keys.keys if stale is not None else {}
+    if changed is not None:
+        basis.lists = list_entries(garden, state.keys.lists, changed)
     keys = [key if (key := last.get(p.path)) and p.note.rel not in stale else None for p in garden.pages]
     unkeyed = [i for i, key in enumerate(keys) if key is None]
     for i, key in zip(unkeyed, pmap(_key_of, len(unkeyed), (garden, common, unkeyed))):

@@ -102,6 +102,16 @@ KEYED = {
     "the home page moved": (
         {"index.md": "---\ndg-publish: true\n---\nHome.\n", "Other.md": "---\ndg-publish: true\n---\nOther.\n"},
         {"Other.md": "---\ndg-publish: true\ndg-home: true\n---\nOther.\n"}),
+    # A list page's entries are made again only when one of its pages changed or left it.
+    "one page leaving a tag as another joins it": (
+        {"A.md": "---\ndg-publish: true\ntags: [x]\n---\nA.\n", "B.md": "---\ndg-publish: true\n---\nB.\n"},
+        {"A.md": "---\ndg-publish: true\n---\nA.\n", "B.md": "---\ndg-publish: true\ntags: [x]\n---\nB.\n"}),
+    "a title shown on a tag page": (
+        {"f/A.md": "---\ndg-publish: true\ntags: [x]\n---\nA.\n"},
+        {"f/A.md": "---\ndg-publish: true\ntitle: A, retitled\ntags: [x]\n---\nA.\n"}),
+    "a page on a folder page deleted": (
+        {"f/One.md": "---\ndg-publish: true\n---\nOne.\n", "f/Two.md": "---\ndg-publish: true\n---\nTwo.\n"},
+        {"f/Two.md": None}),
 }
 
 
@@ -109,9 +119,11 @@ KEYED = {
 def test_a_page_is_made_again_when_what_its_key_reads_changed(tmp_path, change):
     files, changes = KEYED[change]
     vault = tmp_path / "vault"
-    write_files(vault, files)
+    write_files(vault, {**files, "Aside.md": "---\ndg-publish: true\n---\nAside.\n"})
     out = tmp_path / "out"
     built(vault, out, use_cache=True)
+    edit(vault, {"Aside.md": "---\ndg-publish: true\n---\nAside, edited.\n"})
+    built(vault, out, use_cache=True)  # a rebuild: the first to keep all a rebuild can reuse
     edit(vault, changes)
     built(vault, out, use_cache=True)
     cold = tmp_path / "cold"

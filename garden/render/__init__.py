@@ -118,7 +118,7 @@ def page_key(garden: Garden, page: Page, common: str) -> str:
                     todo.append(embedded.note)
     cards, dated = _cards(garden)
     if (backlinks := garden.backlinks.get(note.rel)) is not None:
-        parts.extend([cards[id(p)] for p in backlinks])
+        parts.extend([cards[p] for p in backlinks])
     tags = garden.tags
     parts.extend([f"#{t.name}" if (t := tags.get(tag.lower())) else "#" for tag in note.tags])
     if (listed := garden.listing(page.path)) is not None:
@@ -136,6 +136,7 @@ class KeyBasis:
     places: dict[str, tuple]  # note -> (site path, tree path, dates) of its page
     tags: dict[str, str]  # lowercased tag -> its name as shown
     keys: dict[str, str] = dataclasses.field(default_factory=dict)  # page path -> its key
+    lists: dict[str, tuple[int, str]] = dataclasses.field(default_factory=dict)  # see list_entries
 
 
 def key_basis(garden: Garden, common: str) -> KeyBasis:
@@ -144,17 +145,22 @@ def key_basis(garden: Garden, common: str) -> KeyBasis:
                     {k: t.name for k, t in garden.tags.items()})
 
 
-def stale_pages(garden: Garden, now: KeyBasis, last: KeyBasis | None, resolutions: dict) -> set | None:
-    """The pages (by vault path) whose keys may differ from the last build's, given that
-    build's basis and resolutions; None: all of them. Keep it in step with page_key:
-    a page's key reads its own note, place and resolution, the cards of the pages linking to
-    it, the notes it embeds (and theirs), its tags' names and, for a tag or folder page, the
-    pages it lists. Where they are not the very objects the last build had, they changed."""
+def changed_notes(garden: Garden, now: KeyBasis, last: KeyBasis | None, resolutions: dict) -> set[str] | None:
+    """The notes (by vault path) whose page changed or moved since the last build, given that
+    build's basis and resolutions; None: any may have. A note's resolution is made again
+    whenever the note changed, or what its links lead to: where it is not the very object the
+    last build had, the note changed."""
     if last is None or last.common != now.common:
         return None
-    # A note's resolution is made again whenever the note changed, or what its links lead to.
-    changed = {rel for rel, place in now.places.items()
-               if resolutions.get(rel) is not garden.resolutions[rel] or last.places.get(rel) != place}
+    return {rel for rel, place in now.places.items()
+            if resolutions.get(rel) is not garden.resolutions[rel] or last.places.get(rel) != place}
+
+
+def stale_pages(garden: Garden, now: KeyBasis, last: KeyBasis, changed: set[str], resolutions: dict) -> set[str]:
+    """The pages (by vault path) whose keys may differ from the last build's, given the notes
+    that changed (changed_notes). Keep it in step with page_key: a page's key reads its own
+    note, place and resolution, the cards of the pages linking to it, the notes it embeds (and
+    theirs), its tags' names and, for a tag or folder page, the pages it lists."""
     gone = last.places.keys() - now.places.keys()
     stale = set(changed)
     for rel in changed | gone:  # the pages it linked to and links to now: their backlinks
@@ -197,27 +203,70 @@ def _links_digest(garden: Garden, note) -> str:
     return f"{note.rel}\0{note.digest}\0{note.title}\0{signature}\0"
 
 
-def _cards(garden: Garden) -> tuple[dict[int, str], "_Dated"]:
-    """What a list of pages shows of each page (place, title, summary, tags), by id(page), and
-    that with what page_dates reads, by page: worked out once per build for every key that
-    reads them (the dated ones on first use: most pages' keys list no pages)."""
+def _cards(garden: Garden) -> tuple["_Cards", "_Dated"]:
+    """What a list of pages shows of each page (place, title, summary, tags), and that with
+    what page_dates reads, by page: each made once per build, when a key first reads it (a
+    rebuild's keys read few of them)."""
     found = garden.memo.get("cards")
     if found is None:
-        cards = {id(p): f"{p.path}\0{p.title}\0{p.note.summary}\0{'|'.join(p.note.tags)}\n" for p in garden.pages}
+        cards = _Cards()
         found = garden.memo["cards"] = (cards, _Dated(cards))
     return found
+
+
+class _Cards(dict):
+    """page -> its card, made when first asked for."""
+
+    def __missing__(self, p: Page) -> str:
+        found = self[p] = f"{p.path}\0{p.title}\0{p.note.summary}\0{'|'.join(p.note.tags)}\n"
+        return found
 
 
 class _Dated(dict):
     """page -> its card and dates, made when first asked for."""
 
-    def __init__(self, cards: dict[int, str]):
+    def __init__(self, cards: _Cards):
         super().__init__()
         self.cards = cards
 
     def __missing__(self, page: Page) -> str:
-        found = self[page] = f"{self.cards[id(page)]}{page_dates(page)}\n"
+        found = self[page] = f"{self.cards[page]}{page_dates(page)}\n"
         return found
+
+
+def _by_title(garden: Garden) -> Callable[[Page], int]:
+    """A page's place in title order: what lists sort by, looked up in C."""
+    return _once(garden, "rank", None, lambda: {p: i for i, p in enumerate(
+        sorted(garden.pages, key=lambda p: (p.title.lower(), p.path)))}.__getitem__)
+
+
+def _entries(garden: Garden, pages: list[Page]) -> str:
+    """A digest of what a list shows of its pages, in title order."""
+    dated = _cards(garden)[1]
+    return hashlib.blake2b("".join([dated[p] for p in sorted(pages, key=_by_title(garden))]).encode(),
+                           digest_size=16).hexdigest()
+
+
+def _lists(garden: Garden) -> dict[str, list[Page]]:
+    """The pages each list page (generated home, tag, folder) shows, by its site path."""
+    lists = {"": garden.pages} if garden.home is None else {}
+    lists.update((t.path, t.pages) for t in garden.tags.values())
+    lists.update(garden.folders)
+    return lists
+
+
+def list_entries(garden: Garden, last: dict[str, tuple[int, str]], changed: set[str]) -> dict[str, tuple[int, str]]:
+    """Each list page's (page count, _entries digest), the last build's kept where the list
+    has as many pages and none of them changed (a page joining a list changed to join it;
+    one leaving it leaves it shorter). emit_lists reads them from garden.memo."""
+    found = {}
+    for path, pages in _lists(garden).items():
+        hit = last.get(path)
+        if hit is None or hit[0] != len(pages) or not changed.isdisjoint([p.note.rel for p in pages]):
+            hit = (len(pages), _entries(garden, pages))
+        found[path] = hit
+    garden.memo["entries"] = found
+    return found
 
 
 def render_note(garden: Garden, theme: Theme, page: Page) -> tuple[bytes, list[Diagnostic]]:
@@ -284,17 +333,18 @@ def common_key(theme: Theme, cfg) -> str:
 
 
 def _list_page(garden: Garden, theme: Theme, path: str, title: str, pages: list[Page], **extra) -> Deferred:
-    """A listing, rendered only when what it shows changed: its key is built from each
-    entry's card (cheap strings), the full view only when the page is rendered."""
-    dated = _cards(garden)[1]
-    entries = hashlib.blake2b("".join([dated[p] for p in pages]).encode(), digest_size=16).hexdigest()
+    """A listing of `pages` (in title order), rendered only when what it shows changed: its
+    key is built from each entry's card (cheap strings), the full view only when the page is
+    rendered."""
+    known = garden.memo.get("entries", {}).get(path)
+    entries = known[1] if known is not None else _entries(garden, pages)
     key = view_key(theme, garden.config, path, title, extra, garden.home is None, GRAPH_PAGE in garden.by_path,
                    entries)
 
     def make() -> bytes:
         view = {"kind": "list", "title": title, "path": path, "canonical": garden.config.absolute_url(path),
                 "description": extra.get("description", "") or garden.config.description,
-                "entries": [link_view(path, p) | page_dates(p) for p in pages],
+                "entries": [link_view(path, p) | page_dates(p) for p in sorted(pages, key=_by_title(garden))],
                 **{k: v for k, v in extra.items() if k != "description"}}
         return theme.render("list.html", site=site_view(garden, theme, path), page=view,
                             ui=garden.config.ui).encode()
@@ -306,10 +356,8 @@ def emit_lists(garden: Garden, theme: Theme) -> Iterator[tuple[str, bytes]]:
     """The generated home (when no note is the home), tag pages and folder pages."""
     cfg = garden.config
     claimed = {p.path for p in garden.pages}
-    by_title = sorted(garden.pages, key=lambda p: (p.title.lower(), p.path))
-    rank = {p: i for i, p in enumerate(by_title)}.__getitem__  # pages hash by identity
     if garden.home is None:
-        yield "index.html", _list_page(garden, theme, "", cfg.title, by_title,
+        yield "index.html", _list_page(garden, theme, "", cfg.title, garden.pages,
                                        description=cfg.description, is_home=True)
     tags = [{"name": t.name, "url": relative_url("tags/", t.path), "count": len(t.pages)}
             for t in garden.tags.values()]
@@ -318,8 +366,8 @@ def emit_lists(garden: Garden, theme: Theme) -> Iterator[tuple[str, bytes]]:
     for tag in garden.tags.values():
         if tag.path in claimed:
             continue  # a note at tags/<tag>.md introduces the tag; its page lists the tag's notes
-        pages = sorted(tag.pages, key=rank)
-        yield page_file(tag.path), _list_page(garden, theme, tag.path, cfg.ui.tag_page.format(tag=tag.name), pages)
+        yield page_file(tag.path), _list_page(garden, theme, tag.path, cfg.ui.tag_page.format(tag=tag.name),
+                                              tag.pages)
     children: dict[str, list[str]] = {}  # folder -> the folders directly in it, in garden.folders' order
     for f in garden.folders:
         children.setdefault(f[:f.rstrip("/").rfind("/") + 1], []).append(f)
@@ -331,7 +379,7 @@ def emit_lists(garden: Garden, theme: Theme) -> Iterator[tuple[str, bytes]]:
                       for f in children.get(folder, ())]
         shown = next((p.tree.split("/")[-2] for p in pages), name)
         yield page_file(folder), _list_page(garden, theme, folder, cfg.ui.folder_page.format(folder=shown),
-                                            sorted(pages, key=rank), subfolders=subfolders)
+                                            pages, subfolders=subfolders)
 
 
 def emit_404(garden: Garden, theme: Theme) -> Iterator[tuple[str, bytes]]:
