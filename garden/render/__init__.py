@@ -243,8 +243,8 @@ def _by_title(garden: Garden) -> Callable[[Page], int]:
 def _entries(garden: Garden, pages: list[Page]) -> str:
     """A digest of what a list shows of its pages, in title order."""
     dated = _cards(garden)[1]
-    return hashlib.blake2b("".join([dated[p] for p in sorted(pages, key=_by_title(garden))]).encode(),
-                           digest_size=16).hexdigest()
+    ordered = sorted(pages, key=lambda p: (p.title.lower(), p.path))  # _by_title's order, without ranking all pages
+    return hashlib.blake2b("".join([dated[p] for p in ordered]).encode(), digest_size=16).hexdigest()
 
 
 def _lists(garden: Garden) -> dict[str, list[Page]]:
@@ -260,9 +260,10 @@ def list_entries(garden: Garden, last: dict[str, tuple[int, str]], changed: set[
     has as many pages and none of them changed (a page joining a list changed to join it;
     one leaving it leaves it shorter). emit_lists reads them from garden.memo."""
     found = {}
+    moved = {page for rel in changed if (page := garden.by_rel.get(rel)) is not None}  # pages hash by identity
     for path, pages in _lists(garden).items():
         hit = last.get(path)
-        if hit is None or hit[0] != len(pages) or not changed.isdisjoint([p.note.rel for p in pages]):
+        if hit is None or hit[0] != len(pages) or not moved.isdisjoint(pages):
             hit = (len(pages), _entries(garden, pages))
         found[path] = hit
     garden.memo["entries"] = found
