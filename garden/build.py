@@ -92,8 +92,8 @@ def _build(cfg: Config, force: bool, progress: Progress | None, use_cache: bool,
         timings[name] = time.perf_counter() - t
 
     check_output(cfg.out, cfg.vault, force, cfg.out_chosen)
-    theme = Theme(cfg)
     cache = Cache(cfg.cache_dir, fingerprint(cfg), enabled=use_cache, session=session)
+    theme = Theme(cfg, cache.folder / "templates" if cache.enabled else None)
     index = cache.load_index()
     with stage("load"):
         vault = load_vault(cfg, report, index)

@@ -196,6 +196,22 @@ def test_an_edit_rewrites_only_the_pages_it_affects(tmp_path):
     assert len(rewritten) <= 3, rewritten  # (the search index and graph data change too: not pages)
 
 
+def test_an_edited_template_is_used_by_the_next_cached_build(tmp_path):
+    """Compiled templates are kept in the cache between builds; an edited one is compiled again."""
+    vault, out = tmp_path / "vault", tmp_path / "out"
+    write_files(vault, BASE)
+    note = "{% extends 'base.html' %}{% block main %}<p class=\"mine\">{{ page.title }} WORD</p>{% endblock %}"
+    for word in ("first", "second"):
+        edit(vault, {"theme/templates/note.html": note.replace("WORD", word)})
+        built(vault, out, use_cache=True)
+        assert f"Alpha {word}</p>" in (out / "notes/alpha/index.html").read_text()
+    cfg = load_config(vault, out=out)
+    assert any(cfg.cache_dir.glob("notes-*/templates/*"))  # where they are kept
+    cold = tmp_path / "cold"
+    built(vault, cold, use_cache=False)
+    assert snapshot(out) == snapshot(cold)
+
+
 def test_a_session_keeps_the_cache_in_memory_and_equals_cold_builds(tmp_path):
     """What `garden serve` does: many builds in one process, the cache kept between them."""
     vault, out = tmp_path / "vault", tmp_path / "out"
