@@ -229,21 +229,21 @@ class _Dated(dict):
         super().__init__()
         self.cards = cards
 
-    def __missing__(self, page: Page) -> str:
-        found = self[page] = f"{self.cards[page]}{page_dates(page)}\n"
+    def __missing__(self, page: Page) -> str:  # the dates' key changes whenever the dates shown do
+        found = self[page] = f"{self.cards[page]}{page.dates.key if page.dates else None}\n"
         return found
 
 
 def _by_title(garden: Garden) -> Callable[[Page], int]:
-    """A page's place in title order: what lists sort by, looked up in C."""
-    return _once(garden, "rank", None, lambda: {p: i for i, p in enumerate(
-        sorted(garden.pages, key=lambda p: (p.title.lower(), p.path)))}.__getitem__)
+    """A page's place in title order (resolve sorted the pages so once): what lists sort by,
+    looked up in C."""
+    return _once(garden, "rank", None, lambda: {p: i for i, p in enumerate(garden.by_title)}.__getitem__)
 
 
 def _entries(garden: Garden, pages: list[Page]) -> str:
     """A digest of what a list shows of its pages, in title order."""
     dated = _cards(garden)[1]
-    ordered = sorted(pages, key=lambda p: (p.title.lower(), p.path))  # _by_title's order, without ranking all pages
+    ordered = garden.by_title if pages is garden.pages else sorted(pages, key=_by_title(garden))
     return hashlib.blake2b("".join([dated[p] for p in ordered]).encode(), digest_size=16).hexdigest()
 
 

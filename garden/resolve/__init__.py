@@ -75,6 +75,7 @@ class Garden:
     tags: dict[str, Tag]  # by lowercased tag
     files: dict[str, str]  # attachments used by published notes: vault path -> site path
     folders: dict[str, list[Page]]  # folder site path -> pages directly in it
+    by_title: list[Page] = field(default_factory=list)  # the pages in the order lists show them
     bodies: Bodies = field(default_factory=lambda: Bodies(None))  # where note bodies are kept
     resolutions: dict = field(default_factory=dict)  # rel -> Resolution: read by page keys and the graph too
     memo: dict = field(default_factory=dict)  # what render works out once per build (see render.page_key)
@@ -212,7 +213,8 @@ def resolve(notes: list[Note], attachments: list[str], cfg: Config, report: Repo
     # Backlinks in title order: the pages are sorted once and each lists itself under the notes
     # it links to (each once: see _reach), instead of sorting every note's backlinks.
     backlinks: dict[str, list[Page]] = {}
-    for page in sorted(pages, key=lambda p: (p.title.lower(), p.path)):
+    by_title = sorted(pages, key=lambda p: (p.title.lower(), p.path))
+    for page in by_title:
         for rel in resolutions[page.note.rel].linked:
             backlinks.setdefault(rel, []).append(page)
     _mark_embed_cycles(pages, by_rel, targets, report)
@@ -221,7 +223,7 @@ def resolve(notes: list[Note], attachments: list[str], cfg: Config, report: Repo
         report.error(rel, 0, f"attachment would be written to '{path}', which another file or page uses",
                      code="duplicate-permalink")
 
-    return Garden(cfg, pages, by_rel, home, targets, backlinks, tags, files, folders, resolutions=resolutions,
+    return Garden(cfg, pages, by_rel, home, targets, backlinks, tags, files, folders, by_title, resolutions=resolutions,
                   history=history, history_at=history_at, context=context, shape=now)
 
 
