@@ -4,7 +4,10 @@ Layout, under the cache folder (`.garden-cache/` beside garden.toml):
 
     notes-<key>/index.pickle       each file's (size, mtime, digest), and the last build's input
                              fingerprint and diagnostics: all a no-change rebuild reads
-    notes-<key>/state.pickle       parsed notes without their bodies, link resolutions, pages
+    notes-<key>/state.pickle       pages, the garden's shape, page keys, and where in the log
+                             of values each parsed note and link resolution is
+    notes-<key>/values-<token>.log  parsed notes without their bodies, and link resolutions,
+                             each pickled on its own, appended to as notes change (see Log)
     notes-<key>/bodies/<pid>-<random>.pack  notes' rendered bodies, compressed (LZ4), one pack per
                              process that parsed notes; read only when a page that shows
                              a body is rendered again
@@ -59,41 +62,116 @@ class Index:
 
 
 class Packed(dict):
-    """A dict whose values are pickled one by one, each value read from disk keeping its bytes.
+    """A dict whose values are kept one by one in the cache's log of values (see Log), each
+    value loaded from it knowing where it is there.
 
-    Saving the state after a one-note edit then pickles that note alone: every value
-    that is still the very object it was loaded as is written back as the bytes it was
-    read from. (A whole state pickled at once takes a second at 10,000 notes.) So values
-    are not changed in place once stored; a note's `mtime` is the one exception, and every
-    build sets it again from the file.
+    Saving the state after a one-note edit then appends that note alone: every value that
+    is still the very object it was loaded as stays where it is in the log. (Writing every
+    value again took a tenth of a one-note rebuild at 10,000 notes, and a whole state pickled
+    at once a second.) So values are not changed in place once stored; a note's `mtime` is
+    the one exception, and every build sets it again from the file.
     """
 
     def __init__(self, items=(), previous: "Packed | None" = None):
         super().__init__(items)
-        self.raw: dict = {}  # key -> (value, its bytes)
+        self.log = ""  # the log the spots are in
+        self.spots: dict = {}  # key -> (value, offset, length) in that log
         if isinstance(previous, Packed):
+            self.log = previous.log
             for key, value in self.items():
-                hit = previous.raw.get(key)
+                hit = previous.spots.get(key)
                 if hit is not None and hit[0] is value:
-                    self.raw[key] = hit
+                    self.spots[key] = hit
 
     def __reduce__(self):
-        out = {}
+        """Where each value is in the log (Log.store puts them there first): see Log.fill."""
+        spots = {}
         for key, value in self.items():
-            hit = self.raw.get(key)
+            hit = self.spots.get(key)
             if hit is None or hit[0] is not value:
-                hit = self.raw[key] = (value, pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
-            out[key] = hit[1]
-        return _unpack, (out,)
+                raise ValueError(f"{key!r} is not in the log yet (Log.store first)")
+            spots[key] = hit[1:]
+        return _unpack, (self.log, spots)
 
 
-def _unpack(raw: dict) -> Packed:
+def _unpack(log: str, spots: dict) -> Packed:
+    """A Packed whose values are still in the log: Log.fill reads them."""
     packed = Packed()
-    for key, data in raw.items():
-        value = pickle.loads(data)
-        dict.__setitem__(packed, key, value)
-        packed.raw[key] = (value, data)
+    packed.log = log
+    packed.spots = spots
     return packed
+
+
+class Log:
+    """`values-<token>.log` in the cache's folder: the pickled values of the state's Packed
+    dicts, one after another. A save appends the values that are not in it yet and the
+    state file says where each one is; when most of the log is values no state names any
+    more, the live ones are copied into a new log."""
+
+    MAX_DEAD = 8 << 20  # bytes of old values always let be: copying would cost more than they do
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+
+    def fill(self, packs: list[Packed]) -> bool:
+        """Load the values of packs just unpickled; False when their log is gone or cut short."""
+        data: dict[str, memoryview] = {}
+        for packed in packs:
+            spots, packed.spots = packed.spots, {}
+            if not spots:
+                continue
+            view = data.get(packed.log)
+            if view is None:
+                try:
+                    view = data[packed.log] = memoryview((self.folder / packed.log).read_bytes())
+                except OSError:
+                    return False
+            for key, (offset, length) in spots.items():
+                if offset + length > len(view):
+                    return False
+                value = pickle.loads(view[offset:offset + length])
+                dict.__setitem__(packed, key, value)
+                packed.spots[key] = (value, offset, length)
+        return True
+
+    def store(self, packs: list[Packed]) -> str:
+        """Append to the log what the packs hold that is not in it; the log's name."""
+        name = next((p.log for p in packs if p.log), "")
+        try:
+            size = (self.folder / name).stat().st_size if name else -1
+        except OSError:
+            size = -1
+        source, old = "", b""  # a log being left, and its bytes: its live values are copied over
+        live = sum(hit[2] for p in packs if p.log == name for key, hit in p.spots.items() if p.get(key) is hit[0])
+        if size < 0 or size - live > max(live, self.MAX_DEAD):
+            if size >= 0:
+                source, old = name, (self.folder / name).read_bytes()
+            name, size = f"values-{secrets.token_hex(6)}.log", 0
+        with (self.folder / name).open("ab") as f:
+            offset = size
+            for packed in packs:
+                for key, value in packed.items():
+                    hit = packed.spots.get(key)
+                    placed = hit is not None and hit[0] is value
+                    if placed and packed.log == name:
+                        continue
+                    if placed and packed.log == source:
+                        data = old[hit[1]:hit[1] + hit[2]]
+                    else:
+                        data = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
+                    f.write(data)
+                    packed.spots[key] = (value, offset, len(data))
+                    offset += len(data)
+                for key in packed.spots.keys() - packed.keys():
+                    del packed.spots[key]
+                packed.log = name
+        return name
+
+    def prune(self, name: str) -> None:
+        """Delete the logs but `name` (once the state that names it is saved)."""
+        for path in self.folder.glob("values-*.log"):
+            if path.name != name:
+                path.unlink(missing_ok=True)
 
 
 @dataclass
@@ -285,7 +363,11 @@ class Cache:
         return self._kept("index") or self._read("index.pickle", Index)
 
     def load_state(self) -> State:
-        state = self._kept("state") or self._read("state.pickle", State)
+        state = self._kept("state")
+        if state is None:
+            state = self._read("state.pickle", State)
+            if not Log(self.folder).fill([state.notes, state.resolutions]):
+                return State()
         return State() if self.bodies.missing(state.notes) else state
 
     def prepare(self) -> None:
@@ -323,11 +405,14 @@ class Cache:
         try:
             (self.folder / "index.pickle").unlink(missing_ok=True)  # never an index without its state
             self.bodies.compact(state.notes)
+            log = Log(self.folder)
+            kept = log.store([state.notes, state.resolutions])
             for name, value in (("state.pickle", state), ("index.pickle", index)):
                 tmp = self.folder / f"{name}.tmp"
                 with tmp.open("wb") as f:
                     pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
                 os.replace(tmp, self.folder / name)
             self.bodies.prune(state.notes)
+            log.prune(kept)
         except OSError:
             pass

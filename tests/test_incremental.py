@@ -232,17 +232,37 @@ def test_a_session_keeps_the_cache_in_memory_and_equals_cold_builds(tmp_path):
     assert any((cfg.cache_dir).rglob("state.pickle"))
 
 
-def test_the_cache_state_pickles_again_only_what_changed():
-    import pickle
+def test_the_cache_appends_to_its_log_only_what_changed(tmp_path, monkeypatch):
+    from garden.cache import Cache, Index, Log, State
+    from garden.model import Note
 
-    from garden.cache import Packed
+    def note(digest):
+        return Note(f"{digest}.md", digest, 0.0, {"title": digest * 50}, True)
 
-    loaded = pickle.loads(pickle.dumps(Packed({"a": ["old a"], "b": ["b"]})))
-    assert loaded == {"a": ["old a"], "b": ["b"]}
-    kept_b = loaded.raw["b"][1]
-    after = Packed({"a": ["new a"], "b": loaded["b"], "c": ["c"]}, previous=loaded)
-    assert set(after.raw) == {"b"} and after.raw["b"][1] is kept_b  # b's bytes reused, a's dropped
-    assert pickle.loads(pickle.dumps(after)) == {"a": ["new a"], "b": ["b"], "c": ["c"]}
+    def digests(state):
+        return {rel: n.digest for rel, n in state.notes.items()}, dict(state.resolutions)
+
+    cache = Cache(tmp_path, "k")
+    cache.prepare()
+    cache.save(Index(), State().after({"a": note("old a"), "b": note("b")}, {}, {"r": ("res",)}, None, None, None))
+    (log,) = cache.folder.glob("values-*.log")
+    size = log.stat().st_size
+    loaded = Cache(tmp_path, "k").load_state()
+    assert digests(loaded) == ({"a": "old a", "b": "b"}, {"r": ("res",)})
+    cache.save(Index(), loaded.after({"a": note("new a"), "b": loaded.notes["b"], "c": note("c")}, {},
+                                     loaded.resolutions, None, None, None))
+    grown = log.stat().st_size - size
+    assert 0 < grown < size  # a and c appended; b and the resolution stay where they are
+    again = Cache(tmp_path, "k").load_state()
+    assert digests(again) == ({"a": "new a", "b": "b", "c": "c"}, {"r": ("res",)})
+    # A log mostly of values no state names any more is copied into a new one, live values only.
+    monkeypatch.setattr(Log, "MAX_DEAD", 0)
+    cache.save(Index(), again.after({"a": again.notes["a"]}, {}, {}, None, None, None))
+    (new,) = cache.folder.glob("values-*.log")
+    assert new != log and new.stat().st_size < size
+    assert digests(Cache(tmp_path, "k").load_state()) == ({"a": "new a"}, {})
+    new.write_bytes(new.read_bytes()[:5])  # cut short, as a crash may leave it: only a slower build
+    assert digests(Cache(tmp_path, "k").load_state()) == ({}, {})
 
 
 def test_note_bodies_are_kept_in_a_few_packs_that_stay_few(tmp_path, monkeypatch):
