@@ -258,16 +258,9 @@ def encode_pairs(pairs: list[int]) -> str:
     """Postings given as [id, frequency, id, frequency, ...] in id order, as text: ids
     delta-coded from -1; a negative delta stands for frequency 1, a positive one is
     followed by the frequency."""
-    out, prev = [], -1
-    it = iter(pairs)
-    for i, n in zip(it, it):
-        if n == 1:
-            out.append(prev - i)
-        else:
-            out.append(i - prev)
-            out.append(n)
-        prev = i
-    return ",".join(map(str, out))
+    ids = pairs[0::2]
+    return ",".join([str(prev - i) if n == 1 else f"{i - prev},{n}"
+                     for prev, i, n in zip([-1, *ids], ids, pairs[1::2])])
 
 
 def encode(postings: dict[int, int]) -> str:
