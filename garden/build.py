@@ -265,13 +265,11 @@ def write_site(garden: Garden, theme: Theme, output: Output, report: Report, pro
     for found in diagnostics.values():
         report.extend(found)
     # The garden-wide outputs on both cores: the search index here, where it may spread its
-    # own work across cores (a helper may not start helpers), with the explorer to even the
-    # two sides; the others beside them in a helper. Each side stages what changed; this
-    # process records it.
-    from .render.explorer import emit_explorer
+    # own work across cores (a helper may not start helpers); the others beside it in a
+    # helper. Each side stages what changed; this process records it.
     from .render.search import emit_search
     everything = emitters()
-    here = [e for e in everything if e in (emit_search, emit_explorer)]
+    here = [emit_search]
     theirs, mine = beside(lambda: _emit(garden, theme, output, [e for e in everything if e not in here]),
                           lambda: _emit(garden, theme, output, here))
     for item in theirs + mine:
