@@ -51,7 +51,7 @@ def preview(garden: Garden, theme: Theme, path: Path) -> tuple[str, bytes] | Non
     embeds = [i for i, link in enumerate(note.links) if link.kind == "embed"]
     for i, cycle in zip(embeds, cycles):  # the same embeds: the last build found their cycles
         targets[i] = targets[i]._replace(cycle=cycle)
-    seen = dataclasses.replace(garden, by_rel={**garden.by_rel, rel: page}, targets={**garden.targets, rel: tuple(targets)},
+    seen = dataclasses.replace(garden, by_rel={**garden.by_rel, rel: page}, targets=garden.targets.but(rel, tuple(targets)),
                                memo={})
     html, _ = render_note(seen, theme, page)
     return page_file(page.path), html

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import heapq
+import pickle
 import posixpath
 from collections import Counter
 from dataclasses import dataclass, field
@@ -70,7 +71,7 @@ class Garden:
     pages: list[Page]  # in vault-path order
     by_rel: dict[str, Page]
     home: Page | None
-    targets: dict[str, list[Target]]  # per note, parallel to note.links
+    targets: Targets  # per note, parallel to note.links
     backlinks: dict[str, list[Page]]
     tags: dict[str, Tag]  # by lowercased tag
     files: dict[str, str]  # attachments used by published notes: vault path -> site path
@@ -204,12 +205,10 @@ def resolve(notes: list[Note], attachments: list[str], cfg: Config, report: Repo
     for page in pages:
         report.extend(resolutions[page.note.rel].diagnostics)
 
-    targets: dict[str, tuple[Target, ...]] = {}
+    targets = Targets(resolutions)
     files: dict[str, str] = {}
     for page in pages:
-        resolution = resolutions[page.note.rel]
-        targets[page.note.rel] = resolution.targets
-        files.update(resolution.files)
+        files.update(resolutions[page.note.rel].files)
     # Backlinks in title order: the pages are sorted once and each lists itself under the notes
     # it links to (each once: see _reach), instead of sorting every note's backlinks.
     backlinks: dict[str, list[Page]] = {}
@@ -252,42 +251,85 @@ def resolve_links(garden: Garden, page: Page) -> tuple[Target, ...]:
     return tuple(_resolve_link(link, page, garden.context, Report(), {}) for link in page.note.links)
 
 
-class Resolution(NamedTuple):
+class Resolution:
     """One note's links, resolved, with what that depended on (kept by the build cache)."""
-    digest: str  # the note's digest
-    looked: str  # what its links looked at in the garden's shape, \0 between them (see Shape)
-    deps: tuple  # (rel, digest) of notes whose headings or blocks a link points into
-    targets: tuple  # Target per link
-    diagnostics: tuple  # the warnings resolving produced
-    linked: tuple  # the notes it links to or embeds, itself left out (see _reach)
-    embedded: tuple  # the note of each of its note embeds, in order
-    files: tuple  # (vault path, site path) of each file it shows or links to
-    signature: str  # digest of the targets, see targets_digest
+    __slots__ = ("digest", "looked", "deps", "_targets", "diagnostics", "linked", "embedded", "shows", "files",
+                 "signature")
+
+    def __init__(self, digest: str, looked: str, deps: tuple, targets: tuple | bytes, diagnostics: tuple,
+                 linked: tuple, embedded: tuple, shows: dict, files: tuple, signature: str):
+        self.digest = digest  # the note's digest
+        self.looked = looked  # what its links looked at in the garden's shape, \0 between them (see Shape)
+        self.deps = deps  # (rel, digest) of notes whose headings or blocks a link points into
+        self._targets = targets  # Target per link; as pickled (bytes) until first read
+        self.diagnostics = diagnostics  # the warnings resolving produced
+        self.linked = linked  # the notes it links to or embeds, itself left out (see _reach)
+        self.embedded = embedded  # the note of each of its note embeds, in order
+        self.shows = shows  # link index of each note embed -> the (note, fragment) it shows (see embeds.py)
+        self.files = files  # (vault path, site path) of each file it shows or links to
+        self.signature = signature  # digest of the targets, see targets_digest
+
+    @property
+    def targets(self) -> tuple[Target, ...]:
+        """Where each link leads. Kept as bytes by the cache until read: a rebuild reads the
+        targets of the few pages it renders, and building those of every note was a fifth of
+        loading the cache."""
+        found = self._targets
+        if type(found) is bytes:
+            found = self._targets = tuple(map(tuple.__new__, repeat(Target), pickle.loads(found)))
+        return found
 
     def __reduce__(self):  # Targets pickle as plain tuples, several times faster than NamedTuples
-        return _resolution, (self.digest, self.looked, self.deps, tuple(map(tuple, self.targets)), *self[4:])
+        targets = self._targets
+        if type(targets) is not bytes:
+            targets = pickle.dumps(tuple(map(tuple, targets)), pickle.HIGHEST_PROTOCOL)
+        return Resolution, (self.digest, self.looked, self.deps, targets, self.diagnostics, self.linked,
+                            self.embedded, self.shows, self.files, self.signature)
 
 
-def _resolution(digest, looked, deps, targets, *rest) -> Resolution:
-    return Resolution(digest, looked, deps, tuple(map(tuple.__new__, repeat(Target), targets)), *rest)
+class Targets(dict):
+    """vault path -> where each of the page's links leads, read from its resolution when first
+    asked for (see Resolution.targets); set for a page whose embed cycles were marked."""
+
+    def __init__(self, resolutions: dict[str, Resolution]):
+        super().__init__()
+        self.resolutions = resolutions
+
+    def __missing__(self, rel: str) -> tuple[Target, ...]:
+        found = self[rel] = self.resolutions[rel].targets
+        return found
+
+    def get(self, rel: str, default=None):
+        return self[rel] if rel in self or rel in self.resolutions else default
+
+    def but(self, rel: str, targets: tuple[Target, ...]) -> "Targets":
+        """These targets with `rel`'s replaced (what a preview renders with)."""
+        other = Targets(self.resolutions)
+        other.update(self)
+        other[rel] = targets
+        return other
 
 
-def _reach(note: Note, targets: tuple) -> tuple[tuple[str, ...], tuple[str, ...], tuple[tuple[str, str], ...]]:
-    """The notes a note links to or embeds, the notes it embeds, and the files it uses: what
-    backlinks, page keys, the graph and the site's attachments read of its links, worked
-    out once with its resolution rather than from every link of every note in each build."""
+def _reach(note: Note, targets: tuple) -> tuple[tuple[str, ...], tuple[str, ...], dict, tuple[tuple[str, str], ...]]:
+    """The notes a note links to or embeds, the notes it embeds, what each note embed shows,
+    and the files it uses: what backlinks, page keys, embed cycles, the graph and the site's
+    attachments read of its links, worked out once with its resolution rather than from
+    every link of every note in each build."""
     notes: dict[str, None] = {}
     embedded: list[str] = []
+    shows: dict[int, tuple[str, str]] = {}
     files: dict[str, str] = {}
-    for link, target in zip(note.links, targets):
+    for i, (link, target) in enumerate(zip(note.links, targets)):
         if target.kind == "note":
             if target.rel != note.rel and link.kind in ("link", "embed"):
                 notes[target.rel] = None
             if link.kind == "embed":
                 embedded.append(target.rel)
+            if i in note.embeds and not target.lost:
+                shows[i] = (target.rel, target.fragment)
         elif target.kind == "file":
             files[target.rel] = target.path
-    return tuple(notes), tuple(embedded), tuple(files.items())
+    return tuple(notes), tuple(embedded), shows, tuple(files.items())
 
 
 # What a link can look at in the garden's shape, as the strings Resolution.looked lists:
@@ -414,9 +456,8 @@ def _trigrams(name: str) -> set[str]:
     return {padded[i:i + 3] for i in range(len(padded) - 2)}
 
 
-def _mark_embed_cycles(pages: list[Page], by_rel: dict[str, Page], targets: dict[str, list[Target]],
-                       report: Report) -> None:
-    for (rel, i), cycle in sorted(embed_cycles(pages, targets).items()):
+def _mark_embed_cycles(pages: list[Page], by_rel: dict[str, Page], targets: Targets, report: Report) -> None:
+    for (rel, i), cycle in sorted(embed_cycles(pages, targets.resolutions).items()):
         link = by_rel[rel].note.links[i]
         marked = list(targets[rel])  # a copy: the cached resolution keeps the unmarked targets
         marked[i] = marked[i]._replace(cycle=True)

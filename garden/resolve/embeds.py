@@ -19,18 +19,20 @@ Node = tuple[str, str]  # (vault path, fragment)
 Ref = tuple[str, int]  # (vault path of the embedding note, index of the link in it)
 
 
-def embed_edges(pages, targets) -> dict[Node, list[tuple[Node, Ref]]]:
+def embed_edges(pages, resolutions) -> dict[Node, list[tuple[Node, Ref]]]:
     """Every edge of the embed graph: node -> [(node it embeds, the embed that does it)]."""
     edges: dict[Node, list[tuple[Node, Ref]]] = {}
     for page in pages:
         note = page.note
-        resolved = targets.get(note.rel, ())
+        if not note.embeds:
+            continue
+        shows = resolutions[note.rel].shows  # link index -> the (note, fragment) that embed shows
         for i, fragments in note.embeds.items():
-            if i >= len(resolved) or resolved[i].kind != "note" or resolved[i].lost:
+            target = shows.get(i)
+            if target is None:  # not a note, or a heading or block it does not have
                 continue
-            target = resolved[i]
             for fragment in fragments:
-                edges.setdefault((note.rel, fragment), []).append(((target.rel, target.fragment), (note.rel, i)))
+                edges.setdefault((note.rel, fragment), []).append((target, (note.rel, i)))
     return edges
 
 
@@ -80,9 +82,9 @@ def components(edges: dict[Node, list[tuple[Node, Ref]]]) -> dict[Node, int]:
     return comp
 
 
-def embed_cycles(pages, targets) -> dict[Ref, list[Node]]:
+def embed_cycles(pages, resolutions) -> dict[Ref, list[Node]]:
     """The embeds that close a cycle, each with one cycle it lies on (first node = last node)."""
-    edges = embed_edges(pages, targets)
+    edges = embed_edges(pages, resolutions)
     comp = components(edges)
     found: dict[Ref, list[Node]] = {}
     for source in sorted(edges):
