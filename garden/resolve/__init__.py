@@ -12,7 +12,7 @@ import hashlib
 import heapq
 import pickle
 import posixpath
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from itertools import chain, repeat
@@ -118,7 +118,7 @@ def _is_home(note: Note) -> int:
     meta = note.meta
     if meta.get("dg-home") is True or meta.get("dgHome") is True:
         return 1
-    if any(t.lower() == HOME_TAG for t in note.tags):
+    if HOME_TAG in map(str.lower, note.tags):
         return 2
     if note.rel.lower() in ("index.md", "home.md"):
         return 3
@@ -211,11 +211,12 @@ def resolve(notes: list[Note], attachments: list[str], cfg: Config, report: Repo
         files.update(resolutions[page.note.rel].files)
     # Backlinks in title order: the pages are sorted once and each lists itself under the notes
     # it links to (each once: see _reach), instead of sorting every note's backlinks.
-    backlinks: dict[str, list[Page]] = {}
+    linking: defaultdict[str, list[Page]] = defaultdict(list)
     by_title = sorted(pages, key=lambda p: (p.title.lower(), p.path))
     for page in by_title:
         for rel in resolutions[page.note.rel].linked:
-            backlinks.setdefault(rel, []).append(page)
+            linking[rel].append(page)
+    backlinks = dict(linking)
     _mark_embed_cycles(pages, by_rel, targets, report)
 
     for path, rel in _file_collisions(files, claimed):
