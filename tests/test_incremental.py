@@ -131,6 +131,27 @@ def test_a_page_is_made_again_when_what_its_key_reads_changed(tmp_path, change):
     assert snapshot(out) == snapshot(cold)
 
 
+def test_embed_cycles_found_in_a_rebuild_equal_a_cold_builds(tmp_path):
+    """A rebuild reuses the last embed cycles unless a page that embeds changed, came or went."""
+    vault, out = tmp_path / "vault", tmp_path / "out"
+    cyclic = "---\ndg-publish: true\n---\n# B\n\n## Part\n\n![[A]]\n"
+    write_files(vault, {"A.md": "---\ndg-publish: true\n---\nA shows ![[B#Part]]\n", "B.md": cyclic,
+                        "Aside.md": "---\ndg-publish: true\n---\nAside.\n"})
+    built(vault, out, use_cache=True)
+    steps = [{"Aside.md": "---\ndg-publish: true\n---\nAside, edited.\n"},  # the cycle is kept as found
+             {"B.md": cyclic.replace("![[A]]", "![[Aside]]")},  # broken, B still embedding
+             {"B.md": cyclic},  # closed again
+             {"B.md": cyclic.replace("true", "false")}]  # a page on it unpublished
+    for n, change in enumerate(steps):
+        edit(vault, change)
+        again = built(vault, out, use_cache=True)
+        cold = tmp_path / f"cold{n}"
+        fresh = built(vault, cold, use_cache=False)
+        assert snapshot(out) == snapshot(cold), n
+        assert [d.format() for d in again.report.items] == [d.format() for d in fresh.report.items], n
+        assert any(d.code == "embed-cycle" for d in fresh.report.items) == (n in (0, 2)), n
+
+
 def test_a_note_touched_shows_its_new_date(tmp_path):
     """Same bytes, a new mtime: the note is not parsed again, but the date its page shows moved."""
     vault = tmp_path / "vault"

@@ -217,7 +217,17 @@ def resolve(notes: list[Note], attachments: list[str], cfg: Config, report: Repo
         for rel in resolutions[page.note.rel].linked:
             linking[rel].append(page)
     backlinks = dict(linking)
-    _mark_embed_cycles(pages, by_rel, targets, report)
+    # Embed cycles are found again only when a page that embeds changed (or came or went):
+    # they read nothing but what those pages embed.
+    embedders = frozenset(p.note.rel for p in pages if p.note.embeds)
+    last_cycles = shape.cycles if shape is not None and previous else None
+    if last_cycles is not None and last_cycles[0] == embedders and all(
+            resolutions[rel] is previous.get(rel) for rel in embedders):
+        cycles = last_cycles[1]
+    else:
+        cycles = embed_cycles(pages, resolutions)
+    now.cycles = (embedders, cycles)
+    _mark_embed_cycles(cycles, by_rel, targets, report)
 
     for path, rel in _file_collisions(files, claimed):
         report.error(rel, 0, f"attachment would be written to '{path}', which another file or page uses",
@@ -354,6 +364,7 @@ class Shape:
     places: dict[str, str]  # vault path of each published note -> its site path
     listings: dict[str, str]  # _TAG + tag -> its page, _FOLDER + folder -> that folder
     names: int  # how many names "did you mean" offers (notes' names, each once)
+    cycles: tuple | None = None  # (the pages that embed, the embed cycles found among them)
 
     def changes_since(self, last: "Shape | None") -> set[str] | None:
         """What differs from `last`, as Resolution.looked names it; None: anything may have."""
@@ -457,8 +468,8 @@ def _trigrams(name: str) -> set[str]:
     return {padded[i:i + 3] for i in range(len(padded) - 2)}
 
 
-def _mark_embed_cycles(pages: list[Page], by_rel: dict[str, Page], targets: Targets, report: Report) -> None:
-    for (rel, i), cycle in sorted(embed_cycles(pages, targets.resolutions).items()):
+def _mark_embed_cycles(cycles: dict, by_rel: dict[str, Page], targets: Targets, report: Report) -> None:
+    for (rel, i), cycle in sorted(cycles.items()):
         link = by_rel[rel].note.links[i]
         marked = list(targets[rel])  # a copy: the cached resolution keeps the unmarked targets
         marked[i] = marked[i]._replace(cycle=True)
