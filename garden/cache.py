@@ -11,6 +11,7 @@ Layout, under the cache folder (`.garden-cache/` beside garden.toml):
     notes-<key>/bodies/<pid>-<random>.pack  notes' rendered bodies, compressed (LZ4), one pack per
                              process that parsed notes; read only when a page that shows
                              a body is rendered again
+    notes-<key>/templates/<jinja version>/  the theme's templates, compiled (see theme.py)
 
 `<key>` combines the config's fingerprint and the code's version, so a change
 to either starts from nothing instead of reusing stale notes. Keeping bodies
@@ -33,6 +34,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import lz4.block
+
+try:
+    import fcntl
+except ImportError:  # Windows has none: saves are not locked there
+    fcntl = None
 
 from . import __version__
 from .model import Note
@@ -104,9 +110,9 @@ def _unpack(log: str, spots: dict) -> Packed:
 
 class Log:
     """`values-<token>.log` in the cache's folder: the pickled values of the state's Packed
-    dicts, one after another. A save appends the values that are not in it yet and the
-    state file says where each one is; when most of the log is values no state names any
-    more, the live ones are copied into a new log."""
+    dicts, one after another, each with its key. A save appends the values that are not in
+    it yet and the state file says where each one is; when most of the log is values no
+    state names any more, the live ones are copied into a new log."""
 
     MAX_DEAD = 8 << 20  # bytes of old values always let be: copying would cost more than they do
 
@@ -114,7 +120,9 @@ class Log:
         self.folder = folder
 
     def fill(self, packs: list[Packed]) -> bool:
-        """Load the values of packs just unpickled; False when their log is gone or cut short."""
+        """Load the values of packs just unpickled; False when their log is gone, cut short or
+        not what the state says is there (an unreadable log makes a slower build, never a
+        wrong one)."""
         data: dict[str, memoryview] = {}
         for packed in packs:
             spots, packed.spots = packed.spots, {}
@@ -127,15 +135,19 @@ class Log:
                 except OSError:
                     return False
             for key, (offset, length) in spots.items():
-                if offset + length > len(view):
+                try:
+                    found, value = pickle.loads(view[offset:offset + length])
+                except Exception:
                     return False
-                value = pickle.loads(view[offset:offset + length])
+                if found != key:
+                    return False
                 dict.__setitem__(packed, key, value)
                 packed.spots[key] = (value, offset, length)
         return True
 
     def store(self, packs: list[Packed]) -> str:
-        """Append to the log what the packs hold that is not in it; the log's name."""
+        """Append to the log what the packs hold that is not in it; the log's name. The packs
+        learn where their values are once all of them are written."""
         name = next((p.log for p in packs if p.log), "")
         try:
             size = (self.folder / name).stat().st_size if name else -1
@@ -146,25 +158,34 @@ class Log:
         if size < 0 or size - live > max(live, self.MAX_DEAD):
             if size >= 0:
                 source, old = name, (self.folder / name).read_bytes()
-            name, size = f"values-{secrets.token_hex(6)}.log", 0
+            name = f"values-{secrets.token_hex(6)}.log"
+        placed: list[tuple[Packed, object, tuple]] = []
         with (self.folder / name).open("ab") as f:
-            offset = size
+            if fcntl is not None:  # another build saving at the same time appends before or after us
+                fcntl.flock(f, fcntl.LOCK_EX)
+            offset = f.seek(0, os.SEEK_END)
             for packed in packs:
                 for key, value in packed.items():
                     hit = packed.spots.get(key)
-                    placed = hit is not None and hit[0] is value
-                    if placed and packed.log == name:
-                        continue
-                    if placed and packed.log == source:
-                        data = old[hit[1]:hit[1] + hit[2]]
+                    if hit is not None and hit[0] is value:
+                        if packed.log == name:
+                            continue
+                        if packed.log == source:
+                            data = old[hit[1]:hit[1] + hit[2]]
+                        else:
+                            data = pickle.dumps((key, value), pickle.HIGHEST_PROTOCOL)
                     else:
-                        data = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
+                        data = pickle.dumps((key, value), pickle.HIGHEST_PROTOCOL)
                     f.write(data)
-                    packed.spots[key] = (value, offset, len(data))
+                    placed.append((packed, key, (value, offset, len(data))))
                     offset += len(data)
-                for key in packed.spots.keys() - packed.keys():
-                    del packed.spots[key]
-                packed.log = name
+            f.flush()
+        for packed, key, spot in placed:
+            packed.spots[key] = spot
+        for packed in packs:
+            for key in packed.spots.keys() - packed.keys():
+                del packed.spots[key]
+            packed.log = name
         return name
 
     def prune(self, name: str) -> None:
@@ -272,7 +293,7 @@ class Bodies:
     def compact(self, notes: dict[str, Note]) -> None:
         """When the packs hold more bytes of old bodies than live ones, or are too many, copy
         every live body in `notes` into a new pack and point the notes there (new Note
-        objects, so the state pickles them again). The old packs go once the state naming
+        objects, so the next save appends them to the log). The old packs go once the state naming
         the new one is on disk: a garden `garden serve` holds still reads from them."""
         if self.folder is None:
             return

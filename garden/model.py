@@ -36,7 +36,7 @@ class Heading(NamedTuple):
 
 
 # What the note's page and links into it read, but not the garden-wide stages: kept as bytes
-# by a pickled note until first read (see Note.__getstate__).
+# by a pickled note until first read (see Note.__reduce__).
 TAIL = frozenset({"links", "headings", "sections", "extras"})
 
 

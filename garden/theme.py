@@ -94,10 +94,11 @@ class Theme:
             undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
             auto_reload=False,  # a Theme lives for one build (serve makes a new one per rebuild)
         )
-        if self.compiled is not None:
+        if self.compiled is not None:  # one folder per Jinja version: its compiled code is its own
+            folder = self.compiled / jinja2.__version__
             try:
-                self.compiled.mkdir(parents=True, exist_ok=True)
-                env.bytecode_cache = _compiled_class()(str(self.compiled))
+                folder.mkdir(parents=True, exist_ok=True)
+                env.bytecode_cache = _compiled_class()(str(folder))
             except OSError:
                 pass
         env.filters["date"] = lambda iso: format_date(iso, self.cfg.dates.format)
