@@ -229,7 +229,7 @@ def write_site(garden: Garden, theme: Theme, output: Output, report: Report, pro
     again still reports its problems, and what its page keys were made from (render.KeyBasis),
     for the next build.
     """
-    from .render import changed_notes, common_key, key_basis, list_entries, stale_pages
+    from .render import card_table, changed_notes, common_key, keep_cards, key_basis, list_entries, stale_pages
     common = common_key(theme, garden.config)
     basis = key_basis(garden, common)
     changed = changed_notes(garden, basis, state.keys, state.resolutions)
@@ -240,12 +240,14 @@ def write_site(garden: Garden, theme: Theme, output: Output, report: Report, pro
     # entries; a build without the last ones leaves them to emit_lists, on the other core.
     last = state.keys.keys if stale is not None else {}
     if changed is not None:
+        keep_cards(garden, state.keys.cards, changed)
         basis.lists = list_entries(garden, state.keys.lists, changed)
     keys = [key if (key := last.get(p.path)) and p.note.rel not in stale else None for p in garden.pages]
     unkeyed = [i for i, key in enumerate(keys) if key is None]
     for i, key in zip(unkeyed, pmap(_key_of, len(unkeyed), (garden, common, unkeyed))):
         keys[i] = key
     basis.keys = {p.path: key for p, key in zip(garden.pages, keys)}
+    basis.cards = card_table(garden)
     previous = state.pages
     todo = []
     diagnostics: dict[str, list] = {}

@@ -137,6 +137,7 @@ class KeyBasis:
     tags: dict[str, str]  # lowercased tag -> its name as shown
     keys: dict[str, str] = dataclasses.field(default_factory=dict)  # page path -> its key
     lists: dict[str, tuple[int, str]] = dataclasses.field(default_factory=dict)  # see list_entries
+    cards: dict[str, str] = dataclasses.field(default_factory=dict)  # note -> what lists read of its page
 
 
 def key_basis(garden: Garden, common: str) -> KeyBasis:
@@ -253,6 +254,22 @@ def _lists(garden: Garden) -> dict[str, list[Page]]:
     lists.update((t.path, t.pages) for t in garden.tags.values())
     lists.update(garden.folders)
     return lists
+
+
+def keep_cards(garden: Garden, last: dict[str, str], changed: set[str]) -> None:
+    """Take the last build's card of each page whose note and place did not change (see
+    changed_notes): the generated home lists every page, and making all their cards again
+    was most of gathering a one-note rebuild's list entries."""
+    dated = _cards(garden)[1]
+    for page in garden.pages:
+        if (card := last.get(page.note.rel)) is not None and page.note.rel not in changed:
+            dict.__setitem__(dated, page, card)
+
+
+def card_table(garden: Garden) -> dict[str, str]:
+    """Each page's card with its dates, by note, for the next build's keep_cards."""
+    dated = _cards(garden)[1]
+    return {page.note.rel: dated[page] for page in garden.pages}
 
 
 def list_entries(garden: Garden, last: dict[str, tuple[int, str]], changed: set[str]) -> dict[str, tuple[int, str]]:
