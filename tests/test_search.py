@@ -154,6 +154,17 @@ def test_ids_are_stable_when_other_pages_come_and_go():
     assert sum(ids[p] != fewer[p] for p in paths[:-1]) <= 1  # only a page whose slot the newcomer took
 
 
+def test_a_rebuild_takes_the_last_ids_only_for_the_same_pages():
+    paths = [f"note-{i}/" for i in range(300)]
+    ids, _ = search.assign_ids(paths)
+    # The last index's ids, one of them moved as a collision would have left it.
+    last = search.Index(docs={p: search.Doc("", ids[p] if p != "note-0/" else 7, (), "", ()) for p in paths})
+    assert search.ids_of(list(reversed(paths)), last)["note-0/"] == 7  # the same pages: taken as they were
+    other = paths[:-1] + ["another/"]
+    assert search.ids_of(other, last) == search.assign_ids(other)[0]  # others: assigned again
+    assert search.ids_of(paths, None) == ids
+
+
 # --- the page reads it as garden meant --------------------------------------------------------
 
 TEXTS = {

@@ -174,10 +174,15 @@ def doc_key(page: Page) -> str:
     return f"{note.rel}\0{note.digest}\0{page.path}"
 
 
+def id_bits(count: int) -> int:
+    """Ids are below 2**bits: a space 8 to 16 times the number of pages."""
+    return max(10, (count - 1).bit_length() + 3)
+
+
 def assign_ids(paths: list[str]) -> tuple[dict[str, int], int]:
     """A stable id per page path: a hash of the path in a space 8 to 16 times the number of
     pages, the next free one on a collision (taken in path order)."""
-    bits = max(10, (len(paths) - 1).bit_length() + 3)
+    bits = id_bits(len(paths))
     size = 1 << bits
     used = bytearray(size)
     ids = {}
@@ -188,6 +193,14 @@ def assign_ids(paths: list[str]) -> tuple[dict[str, int], int]:
         used[i] = 1
         ids[path] = i
     return ids, bits
+
+
+def ids_of(paths: list[str], old: "Index | None") -> dict[str, int]:
+    """assign_ids' ids, those of the last index when it holds the same pages (ids depend only
+    on which paths there are, and the caller checked that the id space is the same)."""
+    if old is not None and old.docs.keys() == set(paths):
+        return {path: doc.id for path, doc in old.docs.items()}
+    return assign_ids(paths)[0]
 
 
 def analyse(texts: tuple[str, ...], stop: frozenset[str]) -> tuple[tuple[int, ...], list[Counter], bytes]:
@@ -674,7 +687,8 @@ def emit_search(garden: Garden, theme: Theme) -> Iterator[tuple[str, Deferred]]:
         return
     # Note bodies are kept in the cache unless caching is off: then so is the index.
     store = Store(garden.config.cache_dir / CACHE_NAME if garden.bodies.cached else None)
-    ids, bits = assign_ids([p.path for p in pages])
+    paths = [p.path for p in pages]
+    bits = id_bits(len(paths))
     base = f"{FORMAT}\0{fingerprint(garden.config)}\0{code_version()}"
     docs = inputs(pages)
     head = store.head()
@@ -682,7 +696,7 @@ def emit_search(garden: Garden, theme: Theme) -> Iterator[tuple[str, Deferred]]:
     texts: dict[str, str] = {}
     if head.base != base or head.inputs != docs or head.bits != bits or not store.has(head.token):
         old = store.index(head.token) if head.base == base and head.bits == bits else None
-        index, texts = update(garden, pages, old, bits, ids)
+        index, texts = update(garden, pages, old, bits, ids_of(paths, old))
         head = Head(base, docs, bits, os.urandom(8).hex(), index.outputs())
         store.save(head, index)
 
@@ -691,7 +705,7 @@ def emit_search(garden: Garden, theme: Theme) -> Iterator[tuple[str, Deferred]]:
         if name in texts:
             return texts.pop(name).encode()
         if index is None:  # nothing changed, but a file is missing from the site
-            index = store.index(head.token) or update(garden, pages, None, bits, ids)[0]
+            index = store.index(head.token) or update(garden, pages, None, bits, assign_ids(paths)[0])[0]
         if path in index.files:
             return index.files[path]
         terms = next(ts for shards in index.shards.values() for n, ts in shards.values() if n == name)
