@@ -224,14 +224,16 @@ class _Cards(dict):
 
 
 class _Dated(dict):
-    """page -> its card and dates, made when first asked for."""
+    """page -> a digest of its card and dates, made when first asked for (a digest: the
+    cache keeps one per page between builds, see keep_cards)."""
 
     def __init__(self, cards: _Cards):
         super().__init__()
         self.cards = cards
 
     def __missing__(self, page: Page) -> str:  # the dates' key changes whenever the dates shown do
-        found = self[page] = f"{self.cards[page]}{page.dates.key if page.dates else None}\n"
+        found = self[page] = hashlib.blake2b(f"{self.cards[page]}{page.dates.key if page.dates else None}".encode(),
+                                             digest_size=16).hexdigest()
         return found
 
 
