@@ -82,6 +82,7 @@ class Packed(dict):
         super().__init__(items)
         self.log = ""  # the log the spots are in
         self.spots: dict = {}  # key -> (value, offset, length) in that log
+        self.unread: dict = {}  # key -> (offset, length) of a value unpickled state names, for Log.fill
         if isinstance(previous, Packed):
             self.log = previous.log
             for key, value in self.items():
@@ -100,11 +101,11 @@ class Packed(dict):
         return _unpack, (self.log, spots)
 
 
-def _unpack(log: str, spots: dict) -> Packed:
+def _unpack(log: str, unread: dict) -> Packed:
     """A Packed whose values are still in the log: Log.fill reads them."""
     packed = Packed()
     packed.log = log
-    packed.spots = spots
+    packed.unread = unread
     return packed
 
 
@@ -120,21 +121,21 @@ class Log:
         self.folder = folder
 
     def fill(self, packs: list[Packed]) -> bool:
-        """Load the values of packs just unpickled; False when their log is gone, cut short or
-        not what the state says is there (an unreadable log makes a slower build, never a
-        wrong one)."""
-        data: dict[str, memoryview] = {}
-        for packed in packs:
-            spots, packed.spots = packed.spots, {}
-            if not spots:
-                continue
-            view = data.get(packed.log)
-            if view is None:
-                try:
-                    view = data[packed.log] = memoryview((self.folder / packed.log).read_bytes())
-                except OSError:
-                    return False
-            for key, (offset, length) in spots.items():
+        """Load the values of packs just unpickled (Log.store put them all in one log); False
+        when it is gone, cut short or not what the state says is there (an unreadable log
+        makes a slower build, never a wrong one)."""
+        waiting = [p for p in packs if p.unread]
+        if not waiting:
+            return True
+        name = waiting[0].log
+        try:
+            view = memoryview((self.folder / name).read_bytes())
+        except OSError:
+            return False
+        for packed in waiting:
+            if packed.log != name:
+                return False
+            for key, (offset, length) in packed.unread.items():
                 try:
                     found, value = pickle.loads(view[offset:offset + length])
                 except Exception:
@@ -143,6 +144,7 @@ class Log:
                     return False
                 dict.__setitem__(packed, key, value)
                 packed.spots[key] = (value, offset, length)
+            packed.unread = {}
         return True
 
     def store(self, packs: list[Packed]) -> str:
@@ -167,15 +169,11 @@ class Log:
             for packed in packs:
                 for key, value in packed.items():
                     hit = packed.spots.get(key)
-                    if hit is not None and hit[0] is value:
-                        if packed.log == name:
-                            continue
-                        if packed.log == source:
-                            data = old[hit[1]:hit[1] + hit[2]]
-                        else:
-                            data = pickle.dumps((key, value), pickle.HIGHEST_PROTOCOL)
-                    else:
-                        data = pickle.dumps((key, value), pickle.HIGHEST_PROTOCOL)
+                    placed_in = packed.log if hit is not None and hit[0] is value else None
+                    if placed_in == name:
+                        continue
+                    data = old[hit[1]:hit[1] + hit[2]] if placed_in == source else \
+                        pickle.dumps((key, value), pickle.HIGHEST_PROTOCOL)
                     f.write(data)
                     placed.append((packed, key, (value, offset, len(data))))
                     offset += len(data)

@@ -269,7 +269,7 @@ def keep_cards(garden: Garden, last: dict[str, str], changed: set[str]) -> None:
 
 
 def card_table(garden: Garden) -> dict[str, str]:
-    """Each page's card with its dates, by note, for the next build's keep_cards."""
+    """Each page's _Dated digest (its card with its dates), by note, for the next build's keep_cards."""
     dated = _cards(garden)[1]
     return {page.note.rel: dated[page] for page in garden.pages}
 

@@ -217,17 +217,8 @@ def resolve(notes: list[Note], attachments: list[str], cfg: Config, report: Repo
         for rel in resolutions[page.note.rel].linked:
             linking[rel].append(page)
     backlinks = dict(linking)
-    # Embed cycles are found again only when a page that embeds changed (or came or went):
-    # they read nothing but what those pages embed.
-    embedders = frozenset(p.note.rel for p in pages if p.note.embeds)
-    last_cycles = shape.cycles if shape is not None and previous else None
-    if last_cycles is not None and last_cycles[0] == embedders and all(
-            resolutions[rel] is previous.get(rel) for rel in embedders):
-        cycles = last_cycles[1]
-    else:
-        cycles = embed_cycles(pages, resolutions)
-    now.cycles = (embedders, cycles)
-    _mark_embed_cycles(cycles, by_rel, targets, report)
+    now.cycles = _cycles(pages, resolutions, previous, shape.cycles if shape is not None else None)
+    _mark_embed_cycles(now.cycles[1], by_rel, targets, report)
 
     for path, rel in _file_collisions(files, claimed):
         report.error(rel, 0, f"attachment would be written to '{path}', which another file or page uses",
@@ -466,6 +457,17 @@ def _unhelpful(names: int) -> int:
 def _trigrams(name: str) -> set[str]:
     padded = f"  {name.lower()} "
     return {padded[i:i + 3] for i in range(len(padded) - 2)}
+
+
+def _cycles(pages: list[Page], resolutions: dict[str, Resolution], previous: dict[str, Resolution] | None,
+            last: tuple | None) -> tuple[frozenset[str], dict]:
+    """(the pages that embed, the embed cycles among them): the last build's while no page that
+    embeds changed, came or went, as cycles read nothing but what those pages embed."""
+    embedders = frozenset(p.note.rel for p in pages if p.note.embeds)
+    if previous and last is not None and last[0] == embedders and all(
+            resolutions[rel] is previous.get(rel) for rel in embedders):
+        return last
+    return embedders, embed_cycles(pages, resolutions)
 
 
 def _mark_embed_cycles(cycles: dict, by_rel: dict[str, Page], targets: Targets, report: Report) -> None:
