@@ -255,11 +255,11 @@ def resolve_links(garden: Garden, page: Page) -> tuple[Target, ...]:
 
 class Resolution:
     """One note's links, resolved, with what that depended on (kept by the build cache)."""
-    __slots__ = ("digest", "looked", "deps", "_targets", "diagnostics", "linked", "embedded", "shows", "files",
+    __slots__ = ("digest", "looked", "deps", "_targets", "diagnostics", "linked", "embedded", "edges", "files",
                  "signature")
 
     def __init__(self, digest: str, looked: str, deps: tuple, targets: tuple | bytes, diagnostics: tuple,
-                 linked: tuple, embedded: tuple, shows: dict, files: tuple, signature: str):
+                 linked: tuple, embedded: tuple, edges: tuple, files: tuple, signature: str):
         self.digest = digest  # the note's digest
         self.looked = looked  # what its links looked at in the garden's shape, \0 between them (see Shape)
         self.deps = deps  # (rel, digest) of notes whose headings or blocks a link points into
@@ -267,7 +267,7 @@ class Resolution:
         self.diagnostics = diagnostics  # the warnings resolving produced
         self.linked = linked  # the notes it links to or embeds, itself left out (see _reach)
         self.embedded = embedded  # the note of each of its note embeds, in order
-        self.shows = shows  # link index of each note embed -> the (note, fragment) it shows (see embeds.py)
+        self.edges = edges  # its edges in the embed graph: (part holding an embed, (note, fragment) shown, link index)
         self.files = files  # (vault path, site path) of each file it shows or links to
         self.signature = signature  # digest of the targets, see targets_digest
 
@@ -286,7 +286,7 @@ class Resolution:
         if type(targets) is not bytes:
             targets = pickle.dumps(tuple(map(tuple, targets)), pickle.HIGHEST_PROTOCOL)
         return Resolution, (self.digest, self.looked, self.deps, targets, self.diagnostics, self.linked,
-                            self.embedded, self.shows, self.files, self.signature)
+                            self.embedded, self.edges, self.files, self.signature)
 
 
 class Targets(dict):
@@ -312,26 +312,25 @@ class Targets(dict):
         return other
 
 
-def _reach(note: Note, targets: tuple) -> tuple[tuple[str, ...], tuple[str, ...], dict, tuple[tuple[str, str], ...]]:
-    """The notes a note links to or embeds, the notes it embeds, what each note embed shows,
-    and the files it uses: what backlinks, page keys, embed cycles, the graph and the site's
-    attachments read of its links, worked out once with its resolution rather than from
-    every link of every note in each build."""
+def _reach(note: Note, targets: tuple) -> tuple[tuple[str, ...], tuple[str, ...], tuple, tuple[tuple[str, str], ...]]:
+    """The notes a note links to or embeds, the notes it embeds, its edges in the embed graph
+    (see embeds.py) and the files it uses: what backlinks, page keys, embed cycles, the graph
+    and the site's attachments read of its links, worked out once with its resolution rather
+    than from every link of every note in each build."""
     notes: dict[str, None] = {}
     embedded: list[str] = []
-    shows: dict[int, tuple[str, str]] = {}
     files: dict[str, str] = {}
-    for i, (link, target) in enumerate(zip(note.links, targets)):
+    for link, target in zip(note.links, targets):
         if target.kind == "note":
             if target.rel != note.rel and link.kind in ("link", "embed"):
                 notes[target.rel] = None
             if link.kind == "embed":
                 embedded.append(target.rel)
-            if i in note.embeds and not target.lost:
-                shows[i] = (target.rel, target.fragment)
         elif target.kind == "file":
             files[target.rel] = target.path
-    return tuple(notes), tuple(embedded), shows, tuple(files.items())
+    edges = tuple((part, (target.rel, target.fragment), i) for i, parts in note.embeds.items()
+                  if (target := targets[i]).kind == "note" and not target.lost for part in parts)
+    return tuple(notes), tuple(embedded), edges, tuple(files.items())
 
 
 # What a link can look at in the garden's shape, as the strings Resolution.looked lists:
@@ -461,11 +460,12 @@ def _trigrams(name: str) -> set[str]:
 
 def _cycles(pages: list[Page], resolutions: dict[str, Resolution], previous: dict[str, Resolution] | None,
             last: tuple | None) -> tuple[frozenset[str], dict]:
-    """(the pages that embed, the embed cycles among them): the last build's while no page that
-    embeds changed, came or went, as cycles read nothing but what those pages embed."""
+    """(the pages that embed, the embed cycles among them): the last build's while the same
+    pages embed and each has the edges it had, as cycles read nothing but the embed graph."""
     embedders = frozenset(p.note.rel for p in pages if p.note.embeds)
     if previous and last is not None and last[0] == embedders and all(
-            resolutions[rel] is previous.get(rel) for rel in embedders):
+            (now := resolutions[rel]) is (was := previous.get(rel)) or (was is not None and now.edges == was.edges)
+            for rel in embedders):
         return last
     return embedders, embed_cycles(pages, resolutions)
 

@@ -23,16 +23,9 @@ def embed_edges(pages, resolutions) -> dict[Node, list[tuple[Node, Ref]]]:
     """Every edge of the embed graph: node -> [(node it embeds, the embed that does it)]."""
     edges: dict[Node, list[tuple[Node, Ref]]] = {}
     for page in pages:
-        note = page.note
-        if not note.embeds:
-            continue
-        shows = resolutions[note.rel].shows  # link index -> the (note, fragment) that embed shows
-        for i, fragments in note.embeds.items():
-            target = shows.get(i)
-            if target is None:  # not a note, or a heading or block it does not have
-                continue
-            for fragment in fragments:
-                edges.setdefault((note.rel, fragment), []).append((target, (note.rel, i)))
+        rel = page.note.rel
+        for part, target, i in resolutions[rel].edges:  # see resolve._reach
+            edges.setdefault((rel, part), []).append((target, (rel, i)))
     return edges
 
 
