@@ -324,6 +324,62 @@ def test_updating_the_index_after_edits_equals_writing_it_anew(tmp_path, monkeyp
     assert "incremental" not in made_anew and made_anew  # every change was patched in, not made anew
 
 
+def _edit_and_compare(tmp_path, vault, cfg, files: dict) -> None:
+    time.sleep(0.01)
+    write_files(vault, files)
+    build(cfg)
+    cold = tmp_path / "cold"
+    shutil.rmtree(cold, ignore_errors=True)
+    build(load_config(vault, out=cold), use_cache=False)
+    assert snapshot(cfg.out) == snapshot(cold)
+
+
+def test_the_blobs_log_is_appended_to_and_compacted_when_mostly_dead(tmp_path, monkeypatch):
+    vault = tmp_path / "vault"
+    write_files(vault, {f"N{i}.md": pub(f"note {i} " + " ".join(WORDS[i % 8:i % 8 + 6])) for i in range(12)})
+    cfg = load_config(vault, out=tmp_path / "out")
+    build(cfg)
+    store = cfg.cache_dir / "search"
+    (first,) = store.glob("blobs-*.log")
+    size = first.stat().st_size
+    _edit_and_compare(tmp_path, vault, cfg, {"N1.md": pub("note one, edited " + " ".join(WORDS[8:12]))})
+    assert list(store.glob("blobs-*.log")) == [first] and first.stat().st_size > size  # one blob appended
+    monkeypatch.setattr(search.Blobs, "MAX_DEAD", 0)
+    made_anew = []
+    monkeypatch.setattr(search, "_fill", lambda *a, _fill=search._fill: made_anew.append(1) or _fill(*a))
+    logs = []
+    for round in range(8):  # two notes edited a round: the dead blobs come to outweigh the live
+        _edit_and_compare(tmp_path, vault, cfg, {f"N{i}.md": pub(f"round {round} {WORDS[(round + i) % len(WORDS)]}")
+                                                 for i in (round, round + 4)})
+        (log,) = store.glob("blobs-*.log")
+        logs.append(log.name)
+    assert len(made_anew) == 8  # the cold builds only: each rebuild patched the index
+    assert logs[0] == first.name and len(set(logs)) > 1  # compacted into a new log
+
+
+@pytest.mark.parametrize("damage", ["cut", "garbled", "gone"])
+def test_a_damaged_blobs_log_makes_the_index_anew_not_wrong(tmp_path, monkeypatch, damage):
+    vault = tmp_path / "vault"
+    write_files(vault, {f"N{i}.md": pub(f"note {i} " + " ".join(WORDS[i:i + 6])) for i in range(6)})
+    cfg = load_config(vault, out=tmp_path / "out")
+    build(cfg)
+    (log,) = (cfg.cache_dir / "search").glob("blobs-*.log")
+    data = log.read_bytes()
+    if damage == "cut":
+        log.write_bytes(data[:len(data) // 3])
+    elif damage == "garbled":
+        log.write_bytes(bytes(b ^ 0x5A for b in data))
+    else:
+        log.unlink()
+    made_anew = []
+    monkeypatch.setattr(search, "_fill", lambda *a, _fill=search._fill: made_anew.append(1) or _fill(*a))
+    _edit_and_compare(tmp_path, vault, cfg, {"N4.md": pub("note four, edited")})
+    assert made_anew == [1, 1]  # the rebuild (its log unreadable) and the cold build
+    made_anew.clear()
+    _edit_and_compare(tmp_path, vault, cfg, {"N2.md": pub("note two, edited")})
+    assert made_anew == [1]  # the cold build only: the new log is read
+
+
 def test_an_edit_rewrites_only_the_shards_of_the_words_it_changed(tmp_path):
     vault, out = tmp_path / "vault", tmp_path / "out"
     files = {f"N{i}.md": pub(f"Words of note {i}: {' '.join(WORDS[i % 8:i % 8 + 8])}.") for i in range(30)}
