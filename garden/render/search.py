@@ -443,10 +443,9 @@ def inputs(pages: list[Page]) -> str:
 
 
 class Store:
-    """The index in the build cache (`<cache>/search/`: head.pickle, index-<token>.pickle and the
-    blobs log, see Blobs),
-    or nowhere when caching is off. The last index stays in memory too, for a long-running
-    process (garden serve)."""
+    """The index in the build cache (`<cache>/search/`: head.pickle, index-<token>.pickle and
+    the blobs' log, see Blobs), or nowhere when caching is off. The last index stays in memory
+    too, for a long-running process (garden serve)."""
     _memory: dict = {}
 
     def __init__(self, folder: Path | None):
