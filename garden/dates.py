@@ -12,8 +12,6 @@ from __future__ import annotations
 import datetime
 import re
 import subprocess
-from dataclasses import dataclass
-from functools import cached_property
 from pathlib import Path
 
 from .diagnostics import Report
@@ -24,27 +22,42 @@ UTC = datetime.timezone.utc
 DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?\s*(Z|[+-]\d{2}:?\d{2})?)?$")
 
 
-@dataclass(frozen=True)
 class Dates:
-    created: datetime.datetime
-    updated: datetime.datetime
-    source: str  # "frontmatter", "git" or "file", for the created date
+    """A page's dates, with `key`: all three as the keys of the pages that show them read them
+    (made with the dates, not when first read: every build reads the key of every page)."""
+    __slots__ = ("created", "updated", "source", "key")
 
-    @cached_property
-    def key(self) -> str:
-        """All three, for the keys of the pages that show them (cheaper than the repr)."""
-        return f"{self.created.timestamp()}\0{self.created.utcoffset()}\0{self.updated.timestamp()}\0" \
-               f"{self.updated.utcoffset()}\0{self.source}"
+    def __init__(self, created: datetime.datetime, updated: datetime.datetime, source: str):
+        self.created = created
+        self.updated = updated
+        self.source = source  # "frontmatter", "git" or "file", for the created date
+        if created.tzinfo is UTC and updated.tzinfo is UTC:  # as most are: no offset to write
+            self.key = f"{created.timestamp()}\0{updated.timestamp()}\0{source}"
+        else:
+            self.key = f"{created.timestamp()}\0{created.utcoffset()}\0{updated.timestamp()}\0" \
+                       f"{updated.utcoffset()}\0{source}"
 
 
 def parse_date(value) -> datetime.datetime | None:
     """A frontmatter date ("2024-03-01", "2024-03-01 10:20", a YAML date) as an aware datetime."""
+    if type(value) is str:  # the commonest, and often the same day in many notes
+        found = _PARSED.get(value)
+        if found is None:
+            if len(_PARSED) > 65536:
+                _PARSED.clear()
+            found = _PARSED[value] = _parse_text(value) or False
+        return found or None
     if isinstance(value, datetime.datetime):
         return value if value.tzinfo else value.replace(tzinfo=UTC)
     if isinstance(value, datetime.date):
         return datetime.datetime(value.year, value.month, value.day, tzinfo=UTC)
-    if not isinstance(value, str):
-        return None
+    return _parse_text(value) if isinstance(value, str) else None
+
+
+_PARSED: dict[str, datetime.datetime | bool] = {}  # text -> its date, False when it is none
+
+
+def _parse_text(value: str) -> datetime.datetime | None:
     text = value.strip()
     m = DATE.match(text)
     if not m:
