@@ -611,7 +611,7 @@ def update(garden: Garden, pages: list[Page], old: Index | None, bits: int,
     index.docs = {p.path: index.docs.get(p.path) or old.docs[p.path] for p in pages}
     texts: dict[str, str] = {}
     index.shards = _shards(index, old.shards, dirty, texts)
-    index.files = _small_files(index, bits, stop)
+    index.files = _small_files(index, bits, stop, old if dirty is not None else None)
     return index, texts
 
 
@@ -727,8 +727,11 @@ def _chunks(docs: list[Doc], bits: int, target: int) -> tuple[int, list[list[Doc
     return n, chunks
 
 
-def _small_files(index: Index, bits: int, stop: frozenset[str]) -> dict[str, bytes]:
-    """meta.json and the files it names, but the shards: {site path: bytes}."""
+def _small_files(index: Index, bits: int, stop: frozenset[str], old: Index | None = None) -> dict[str, bytes]:
+    """meta.json and the files it names, but the shards: {site path: bytes}. Given the index
+    `index` was patched from, a lengths, results or tag file whose documents are the same
+    is taken from it as it was (a one-note edit changes one of each of the first two, out of
+    over a thousand)."""
     files: dict[str, bytes] = {}
 
     def put(folder: str, text: str) -> str:
@@ -737,11 +740,22 @@ def _small_files(index: Index, bits: int, stop: frozenset[str]) -> dict[str, byt
         files[f"{INDEX_DIR}{folder}/{name}.json"] = data
         return name
 
+    def kept(folder: str, name: str) -> str:
+        if name:
+            path = f"{INDEX_DIR}{folder}/{name}.json"
+            files[path] = old.files[path]
+        return name
+
     docs = sorted(index.docs.values(), key=lambda d: d.id)
     n = len(docs)
+    was, moved, retagged = _changes(index, old)
     lbits, chunks = _chunks(docs, bits, LENGTHS_CHUNK)
+    last = _unmoved(was, "lengths", "lengthBits", lbits, bits, moved)
     lengths = []
-    for chunk in chunks:
+    for k, chunk in enumerate(chunks):
+        if last[k] is not None:
+            lengths.append(kept("l", last[k]))
+            continue
         values, prev = [], -1
         for doc in chunk:
             values.append(doc.id - prev)
@@ -749,15 +763,26 @@ def _small_files(index: Index, bits: int, stop: frozenset[str]) -> dict[str, byt
             prev = doc.id
         lengths.append(put("l", "[" + ",".join(map(str, values)) + "]") if chunk else "")
     sbits, chunks = _chunks(docs, bits, STORED_CHUNK)
-    stored = [put("r", "{" + ",".join(f'"{d.id}":{d.stored}' for d in chunk) + "}") if chunk else ""
-              for chunk in chunks]
+    if was is not None:
+        was["stored"] = json.loads(old.files[f"{INDEX_DIR}r/{was['stored']}.json"])
+    last = _unmoved(was, "stored", "storedBits", sbits, bits, moved)
+    stored = [kept("r", last[k]) if last[k] is not None else
+              put("r", "{" + ",".join(f'"{d.id}":{d.stored}' for d in chunk) + "}") if chunk else ""
+              for k, chunk in enumerate(chunks)]
+    tags = {}
+    if was is not None:
+        for tag, entry in json.loads(old.files[f"{INDEX_DIR}t/{was['tags']}.json"]).items():
+            if tag not in retagged:
+                kept("t", entry[1])
+                tags[tag] = entry
     tagged: dict[str, list[int]] = {}
     for doc in docs:
         for tag in doc.tags:
-            tagged.setdefault(tag, []).append(doc.id)
+            if was is None or tag in retagged:
+                tagged.setdefault(tag, []).append(doc.id)
     # Each tag's ids, as postings of frequency 1 (negative deltas, see `encode_pairs`).
-    tags = {tag: [len(ids), put("t", "[" + ",".join(map(str, map(int.__sub__, [-1] + ids, ids))) + "]")]
-            for tag, ids in sorted(tagged.items())}
+    for tag, ids in tagged.items():
+        tags[tag] = [len(ids), put("t", "[" + ",".join(map(str, map(int.__sub__, [-1] + ids, ids))) + "]")]
     dirs: dict[str, dict[str, str]] = {}
     for shards in index.shards.values():
         for key, (name, _) in shards.items():
@@ -774,6 +799,41 @@ def _small_files(index: Index, bits: int, stop: frozenset[str]) -> dict[str, byt
     }
     files[INDEX_DIR + "meta.json"] = json.dumps(meta, ensure_ascii=False, separators=(",", ":")).encode()
     return files
+
+
+def _changes(index: Index, old: Index | None) -> tuple[dict | None, set[int], set[str]]:
+    """What `index` changed of `old`: old's meta.json (None without `old`), the ids whose
+    documents came, went or changed, and the tags whose documents did."""
+    if old is None:
+        return None, set(), set()
+    moved: set[int] = set()
+    retagged: set[str] = set()
+    for path, doc in index.docs.items():
+        before = old.docs.get(path)
+        if doc is before:
+            continue
+        moved.add(doc.id)
+        if before is None:
+            retagged.update(doc.tags)
+        elif before.id == doc.id:
+            retagged.update(set(before.tags).symmetric_difference(doc.tags))
+        else:
+            moved.add(before.id)
+            retagged.update(before.tags, doc.tags)
+    for path, before in old.docs.items():
+        if path not in index.docs:
+            moved.add(before.id)
+            retagged.update(before.tags)
+    return json.loads(old.files[INDEX_DIR + "meta.json"]), moved, retagged
+
+
+def _unmoved(was: dict | None, names: str, bits_of: str, n: int, bits: int, moved: set[int]) -> list:
+    """Per chunk of 2**n (see _chunks), the name of its file in the old index when none of
+    its documents moved, else None."""
+    if was is None or was[bits_of] != n:
+        return [None] * (1 << n)
+    touched = {i >> (bits - n) for i in moved}
+    return [None if k in touched else name for k, name in enumerate(was[names])]
 
 
 def emit_search(garden: Garden, theme: Theme) -> Iterator[tuple[str, Deferred]]:
