@@ -63,6 +63,10 @@ class Note:
     diagnostics: list = field(default_factory=list)  # Diagnostic, found while parsing
     lines: dict[str, int] = field(default_factory=dict)  # file line of the placement keys (permalink, dg-home, ...)
     body: tuple[str, int, int] | None = None  # where the cache keeps html and text: (pack, offset, length)
+    # Where a published note asks to be, which parse works out once (not every build for every note):
+    tree: str = ""  # its vault path as the file tree shows it (dg-path moves it)
+    slug: str = ""  # the site path the tree path gives it, where no permalink says another
+    home: int = 0  # 0: not a home page candidate; otherwise its rank, the lowest wins
 
     def __reduce__(self):
         """The fields only some stages read (see TAIL) pickle apart, as bytes the next build

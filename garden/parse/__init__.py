@@ -5,6 +5,7 @@ never read past its frontmatter, so nothing of it can reach the site.
 """
 from __future__ import annotations
 
+import posixpath
 import re
 from functools import lru_cache
 
@@ -16,9 +17,9 @@ from ..markdown.annotations import Settings
 from ..markdown.headings import inline_text
 from ..markdown.links import is_web, split_href
 from ..markdown.slots import SLOT_RE, register
-from ..markdown.tags import normalize_tag
+from ..markdown.tags import HOME_TAG, normalize_tag
 from ..model import Link, Note
-from ..paths import UnsafePermalink, normalize_permalink
+from ..paths import UnsafePermalink, normalize_permalink, slugify_path
 from . import values
 from .frontmatter import split
 
@@ -133,7 +134,36 @@ def parse_note(source: Source, cfg: Config) -> Note:
     note.extras = {k: v for k, v in env.items() if k.startswith("x_")}
     note.diagnostics.extend(Diagnostic(source.rel, line, WARNING, msg, code=code)
                             for line, msg, code in env.get("problems", []))
+    note.tree = _tree_path(note)
+    note.slug = slugify_path(note.tree)
+    note.home = _home_rank(note)
     return note
+
+
+def _tree_path(note: Note) -> str:
+    """The note's place in the file tree: its vault path, or where `dg-path` moves it."""
+    override = note.meta.get("dg-path") or note.meta.get("dgPath")
+    if isinstance(override, str) and override.strip().strip("/"):
+        tree = posixpath.normpath(override.strip().strip("/"))
+        if not tree.startswith(".."):
+            return tree if tree.lower().endswith(".md") else tree + ".md"
+        note.diagnostics.append(Diagnostic(note.rel, note.line_of("dg-path", "dgPath"), WARNING,
+                                           f"dg-path '{override}' leaves the vault; the note stays at {note.rel}",
+                                           code="unsafe-permalink"))
+    return note.rel
+
+
+def _home_rank(note: Note) -> int:
+    """0 when the note is not a home page candidate; otherwise lower wins: marked dg-home, then
+    tagged with the home tag, then named index.md or home.md."""
+    meta = note.meta
+    if meta.get("dg-home") is True or meta.get("dgHome") is True:
+        return 1
+    if HOME_TAG in map(str.lower, note.tags):
+        return 2
+    if note.rel.lower() in ("index.md", "home.md"):
+        return 3
+    return 0
 
 
 def _text(note: Note, text: str, key: str, instead: str) -> str | None:

@@ -113,18 +113,6 @@ def tag_path(tag: str) -> str:
     return "tags/" + "/".join(path_segment(p) for p in tag.split("/") if p) + "/"
 
 
-def _is_home(note: Note) -> int:
-    """0 when not a home candidate; otherwise lower wins."""
-    meta = note.meta
-    if meta.get("dg-home") is True or meta.get("dgHome") is True:
-        return 1
-    if HOME_TAG in map(str.lower, note.tags):
-        return 2
-    if note.rel.lower() in ("index.md", "home.md"):
-        return 3
-    return 0
-
-
 def resolve(notes: list[Note], attachments: list[str], cfg: Config, report: Report,
             previous: dict[str, Resolution] | None = None, history: History | None = None,
             shape: Shape | None = None) -> Garden:
@@ -135,7 +123,7 @@ def resolve(notes: list[Note], attachments: list[str], cfg: Config, report: Repo
     published = [n for n in notes if n.published]
 
     # Which note is the home page.
-    candidates = sorted((rank, n.rel) for n in published if (rank := _is_home(n)))
+    candidates = sorted((n.home, n.rel) for n in published if n.home)
     home_rel = candidates[0][1] if candidates else None
     if len([c for c in candidates if c[0] == 1]) > 1:
         other = next(n for n in published if n.rel == candidates[1][1])
@@ -147,13 +135,12 @@ def resolve(notes: list[Note], attachments: list[str], cfg: Config, report: Repo
     pages: list[Page] = []
     claimed: dict[str, str] = {}
     for note in sorted(published, key=lambda n: (n.rel != home_rel, n.permalink is None, n.rel)):
-        tree = _tree_path(note, report)
         if note.rel == home_rel:
             path = ""
         elif note.permalink is not None:
             path = note.permalink
         else:
-            path = slugify_path(tree)
+            path = note.slug
         problem, code, hint = "", "reserved-permalink", "give it another permalink"
         if path in claimed:
             problem, code = f"permalink '/{path}' is also claimed by {claimed[path]}", "duplicate-permalink"
@@ -168,7 +155,7 @@ def resolve(notes: list[Note], attachments: list[str], cfg: Config, report: Repo
             report.error(note.rel, line, problem + "; this note is skipped", hint=hint, code=code)
             continue
         claimed[path] = note.rel
-        pages.append(Page(note, path, tree, settings=note_settings(note.meta, cfg.display)))
+        pages.append(Page(note, path, note.tree, settings=note_settings(note.meta, cfg.display)))
     pages.sort(key=lambda p: p.note.rel)
     history_at, history = git_history(cfg.vault, report, history) if pages else ("", {})
     for page in pages:
@@ -479,18 +466,6 @@ def _mark_embed_cycles(cycles: dict, by_rel: dict[str, Page], targets: Targets, 
         shown = " → ".join(r + (f"#{f}" if f else "") for r, f in cycle)
         report.warning(rel, link.line, f"embed of [[{link.target}]] contains itself ({shown}); "
                        "it becomes a link where it would repeat", code="embed-cycle")
-
-
-def _tree_path(note: Note, report: Report) -> str:
-    override = note.meta.get("dg-path") or note.meta.get("dgPath")
-    if isinstance(override, str) and override.strip().strip("/"):
-        tree = posixpath.normpath(override.strip().strip("/"))
-        if not tree.startswith(".."):
-            return tree if tree.lower().endswith(".md") else tree + ".md"
-        report.warning(note.rel, note.line_of("dg-path", "dgPath"),
-                       f"dg-path '{override}' leaves the vault; the note stays at {note.rel}",
-                       code="unsafe-permalink")
-    return note.rel
 
 
 def _resolve_link(link: Link, page: Page, ctx: _Context, report: Report, looked: dict[str, None]) -> Target:
