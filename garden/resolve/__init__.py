@@ -177,25 +177,28 @@ def resolve(notes: list[Note], attachments: list[str], cfg: Config, report: Repo
     context = _Context(LinkIndex([n.rel for n in notes], attachments), by_rel, by_path, all_rels, tags, folders)
     resolutions: dict[str, Resolution] = {}
     todo = []
+    last_ones = previous or {}
     for page in pages:
         note = page.note
-        last = (previous or {}).get(note.rel)
+        last = last_ones.get(note.rel)
         if last is None or last.digest != note.digest or changed is None or (
-                changed and not changed.isdisjoint(last.looked.split("\0"))) or any(
-                (by_rel[rel].note.digest if rel in by_rel else "") != digest for rel, digest in last.deps):
+                changed and not changed.isdisjoint(last.looked.split("\0"))) or (last.deps and any(
+                (by_rel[rel].note.digest if rel in by_rel else "") != digest for rel, digest in last.deps)):
             todo.append(page)
         else:
             resolutions[note.rel] = last
     # A cold build resolves every link of the garden: across cores, like parsing.
     for page, resolution in zip(todo, pmap(_resolution_of, len(todo), (todo, context))):
         resolutions[page.note.rel] = resolution
-    for page in pages:
-        report.extend(resolutions[page.note.rel].diagnostics)
-
-    targets = Targets(resolutions)
     files: dict[str, str] = {}
     for page in pages:
-        files.update(resolutions[page.note.rel].files)
+        resolution = resolutions[page.note.rel]
+        if resolution.diagnostics:
+            report.extend(resolution.diagnostics)
+        if resolution.files:
+            files.update(resolution.files)
+
+    targets = Targets(resolutions)
     # Backlinks in title order: the pages are sorted once and each lists itself under the notes
     # it links to (each once: see _reach), instead of sorting every note's backlinks.
     linking: defaultdict[str, list[Page]] = defaultdict(list)
