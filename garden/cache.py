@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import mmap
 import os
 import pickle
 import secrets
@@ -128,24 +129,30 @@ class Log:
         if not waiting:
             return True
         name = waiting[0].log
-        try:
-            view = memoryview((self.folder / name).read_bytes())
-        except OSError:
+        try:  # mapped, not read: the tens of megabytes of a large garden's log are not copied once more
+            with open(self.folder / name, "rb") as f:
+                mapped = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+        except (OSError, ValueError):  # ValueError: an empty file
             return False
-        for packed in waiting:
-            if packed.log != name:
-                return False
-            for key, (offset, length) in packed.unread.items():
-                try:
-                    found, value = pickle.loads(view[offset:offset + length])
-                except Exception:
+        view = memoryview(mapped)
+        try:
+            for packed in waiting:
+                if packed.log != name:
                     return False
-                if found != key:
-                    return False
-                dict.__setitem__(packed, key, value)
-                packed.spots[key] = (value, offset, length)
-            packed.unread = {}
-        return True
+                for key, (offset, length) in packed.unread.items():
+                    try:
+                        found, value = pickle.loads(view[offset:offset + length])
+                    except Exception:
+                        return False
+                    if found != key:
+                        return False
+                    dict.__setitem__(packed, key, value)
+                    packed.spots[key] = (value, offset, length)
+                packed.unread = {}
+            return True
+        finally:
+            view.release()
+            mapped.close()
 
     def store(self, packs: list[Packed]) -> str:
         """Append to the log what the packs hold that is not in it; the log's name. The packs
