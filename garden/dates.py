@@ -144,14 +144,20 @@ def git_history(vault: Path, report: Report | None = None, known: History | None
 def note_dates(meta: dict, rel: str, mtime: float, history: dict[str, tuple[float, float]]) -> Dates:
     """Frontmatter first, then git (first and last commit touching the file), then the file's mtime."""
     first, last = history.get(rel, (None, None))
-    file_time = datetime.datetime.fromtimestamp(mtime or 0, UTC)
-    created, source = _from_meta(meta, CREATED_KEYS), "frontmatter"
+    created = updated = None
+    if not _DATE_KEYS.isdisjoint(meta):  # many notes give no date: their keys are not looked up one by one
+        created, updated = _from_meta(meta, CREATED_KEYS), _from_meta(meta, UPDATED_KEYS)
+    source = "frontmatter"
     if created is None and first is not None:
         created, source = datetime.datetime.fromtimestamp(first, UTC), "git"
-    updated = _from_meta(meta, UPDATED_KEYS)
     if updated is None and last is not None:
         updated = datetime.datetime.fromtimestamp(last, UTC)
-    if created is None:
-        created, source = min(file_time, updated or file_time), "file"
-    updated = max(updated or file_time, created)
-    return Dates(created, updated, source)
+    if created is None or updated is None:
+        file_time = datetime.datetime.fromtimestamp(mtime or 0, UTC)
+        if created is None:
+            created, source = min(file_time, updated or file_time), "file"
+        updated = updated or file_time
+    return Dates(created, max(updated, created), source)
+
+
+_DATE_KEYS = frozenset(CREATED_KEYS + UPDATED_KEYS)
