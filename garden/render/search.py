@@ -435,11 +435,9 @@ class Head:
     outputs: list[tuple[str, str]] = field(default_factory=list)
 
 
-def inputs(pages: list[Page]) -> str:
-    h = hashlib.blake2b(digest_size=16)
-    for page in pages:
-        h.update(f"{doc_key(page)}\n".encode())
-    return h.hexdigest()
+def inputs(keys: list[str]) -> str:
+    """A digest of the pages' doc keys: equal, and the index is what it was."""
+    return hashlib.blake2b("".join([f"{key}\n" for key in keys]).encode(), digest_size=16).hexdigest()
 
 
 class Store:
@@ -584,14 +582,15 @@ class Blobs:
 # --- building and updating ---------------------------------------------------------------------
 
 def update(garden: Garden, pages: list[Page], old: Index | None, bits: int,
-           ids: dict[str, int]) -> tuple[Index, dict[str, str]]:
-    """The index of these pages: `old` patched where a few notes changed, or made anew.
-    Also returns the text of the shards laid out anew, by digest."""
+           ids: dict[str, int], keys: list[str] | None = None) -> tuple[Index, dict[str, str]]:
+    """The index of these pages (`keys`: their doc keys, if known): `old` patched where a few
+    notes changed, or made anew. Also returns the text of the shards laid out anew, by digest."""
     stop = stop_words(garden.config.language)
+    keys = keys or [doc_key(page) for page in pages]
     changed = []
-    for page in pages:
+    for page, key in zip(pages, keys):
         kept = old.docs.get(page.path) if old else None
-        if kept is None or kept.key != doc_key(page) or kept.id != ids[page.path]:
+        if kept is None or kept.key != key or kept.id != ids[page.path]:
             changed.append(page)
     gone = set(old.docs) - {p.path for p in pages} if old else set()
     index = Index()
@@ -845,16 +844,17 @@ def emit_search(garden: Garden, theme: Theme) -> Iterator[tuple[str, Deferred]]:
     paths = [p.path for p in pages]
     bits = id_bits(len(paths))
     base = f"{FORMAT}\0{fingerprint(garden.config)}\0{code_version()}"
-    docs = inputs(pages)
+    keys = [doc_key(page) for page in pages]
+    docs = inputs(keys)
     head = store.head()
     index: Index | None = None
     texts: dict[str, str] = {}
     if head.base != base or head.inputs != docs or head.bits != bits or not store.has(head.token):
         old = store.index(head.token) if head.base == base and head.bits == bits else None
         try:
-            index, texts = update(garden, pages, old, bits, ids_of(paths, old))
+            index, texts = update(garden, pages, old, bits, ids_of(paths, old), keys)
         except Lost:  # the cache lost a blob: the index is made anew
-            index, texts = update(garden, pages, None, bits, ids_of(paths, None))
+            index, texts = update(garden, pages, None, bits, ids_of(paths, None), keys)
         head = Head(base, docs, bits, os.urandom(8).hex(), index.outputs())
         store.save(head, index)
 
