@@ -242,38 +242,55 @@ def write_site(garden: Garden, theme: Theme, output: Output, report: Report, pro
     if changed is not None:
         keep_cards(garden, state.keys.cards, changed)
         basis.lists = list_entries(garden, state.keys.lists, changed)
-    keys = [key if (key := last.get(p.path)) and p.note.rel not in stale else None for p in garden.pages]
-    unkeyed = [i for i, key in enumerate(keys) if key is None]
-    for i, key in zip(unkeyed, pmap(_key_of, len(unkeyed), (garden, common, unkeyed))):
-        keys[i] = key
-    basis.keys = {p.path: key for p, key in zip(garden.pages, keys)}
-    basis.cards = card_table(garden)
-    previous = state.pages
-    todo = []
-    diagnostics: dict[str, list] = {}
-    for i, page in enumerate(garden.pages):
-        path = _page_file(page.path)
-        if output.unchanged(path, keys[i]) and page.path in previous:
-            output.note(path, keys[i], False)
-            diagnostics[page.path] = previous[page.path]
-        else:
-            todo.append(i)
-    progress.start("writing pages", len(todo))
-    results = pmap(_render_one, len(todo), (garden, theme, output, todo, keys), progress)
-    for i, (changed, found) in zip(todo, results):
-        page = garden.pages[i]
-        output.note(_page_file(page.path), keys[i], changed)
-        diagnostics[page.path] = found
-    for found in diagnostics.values():
-        report.extend(found)
+
+    def pages() -> dict[str, list]:
+        """Each page rendered, or kept where nothing it reads changed: its diagnostics."""
+        keys = [key if (key := last.get(p.path)) and p.note.rel not in stale else None for p in garden.pages]
+        unkeyed = [i for i, key in enumerate(keys) if key is None]
+        for i, key in zip(unkeyed, pmap(_key_of, len(unkeyed), (garden, common, unkeyed))):
+            keys[i] = key
+        basis.keys = {p.path: key for p, key in zip(garden.pages, keys)}
+        basis.cards = card_table(garden)
+        previous = state.pages
+        todo = []
+        diagnostics: dict[str, list] = {}
+        for i, page in enumerate(garden.pages):
+            path = _page_file(page.path)
+            if output.unchanged(path, keys[i]) and page.path in previous:
+                output.note(path, keys[i], False)
+                diagnostics[page.path] = previous[page.path]
+            else:
+                todo.append(i)
+        progress.start("writing pages", len(todo))
+        results = pmap(_render_one, len(todo), (garden, theme, output, todo, keys), progress)
+        for i, (changed, found) in zip(todo, results):
+            page = garden.pages[i]
+            output.note(_page_file(page.path), keys[i], changed)
+            diagnostics[page.path] = found
+        return diagnostics
+
     # The garden-wide outputs on both cores: the search index here, where it may spread its
     # own work across cores (a helper may not start helpers); the others beside it in a
-    # helper. Each side stages what changed; this process records it.
+    # helper. Each side stages what changed; this process records it. A cold build renders
+    # its pages across cores first; a rebuild, with few pages to render, starts the helper
+    # at once (nothing the other outputs read is made by rendering pages).
     from .render.search import emit_search
     everything = emitters()
     here = [emit_search]
-    theirs, mine = beside(lambda: _emit(garden, theme, output, [e for e in everything if e not in here]),
-                          lambda: _emit(garden, theme, output, here))
+
+    def others() -> list:
+        return _emit(garden, theme, output, [e for e in everything if e not in here])
+
+    def search() -> list:
+        return _emit(garden, theme, output, here)
+
+    if changed is None:
+        diagnostics = pages()
+        theirs, mine = beside(others, search)
+    else:
+        theirs, (diagnostics, mine) = beside(others, lambda: (pages(), search()))
+    for found in diagnostics.values():
+        report.extend(found)
     for item in theirs + mine:
         if isinstance(item, Diagnostic):  # an emitter may report a problem instead of a file
             report.add(item)
