@@ -23,19 +23,17 @@ DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2}))
 
 
 class Dates:
-    """A page's dates, with `key`: all three as the keys of the pages that show them read them
-    (made with the dates, not when first read: every build reads the key of every page)."""
+    """A page's dates, with `key`: what pages show of them (the days, see render.page_dates),
+    which page keys read. A note edited again on the day it last changed shows the same dates,
+    so the lists showing it are not rendered again. Made with the dates, not when first
+    read: every build reads the key of every page."""
     __slots__ = ("created", "updated", "source", "key")
 
     def __init__(self, created: datetime.datetime, updated: datetime.datetime, source: str):
         self.created = created
         self.updated = updated
         self.source = source  # "frontmatter", "git" or "file", for the created date
-        if created.tzinfo is UTC and updated.tzinfo is UTC:  # as most are: no offset to write
-            self.key = f"{created.timestamp()}\0{updated.timestamp()}\0{source}"
-        else:
-            self.key = f"{created.timestamp()}\0{created.utcoffset()}\0{updated.timestamp()}\0" \
-                       f"{updated.utcoffset()}\0{source}"
+        self.key = f"{created.date().isoformat()}\0{updated.date().isoformat()}"
 
 
 def parse_date(value) -> datetime.datetime | None:

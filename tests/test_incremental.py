@@ -1,6 +1,7 @@
 """Rebuilds with the cache must equal cold builds, byte for byte, whatever changed."""
 from __future__ import annotations
 
+import calendar
 import os
 import shutil
 import time
@@ -427,3 +428,35 @@ def test_a_build_without_the_cache_keeps_bodies_on_disk_and_leaves_nothing_behin
     garden = built(tmp_path / "vault", tmp_path / "again", use_cache=False).garden
     note = garden.by_rel["n005.md"].note
     assert note.html is None and "Part of note 5" in garden.html(note)  # read back from the scratch folder
+
+
+def test_a_list_is_rendered_again_when_a_day_it_shows_changes_not_the_time(tmp_path):
+    """Pages show a note's dates as days: an edit later on the day the note last changed leaves
+    the tag and folder pages listing it as they were; an edit on another day renders them again
+    (here with a list template that shows each note's day)."""
+    listing = (Path(__file__).parent.parent / "themes" / "default" / "templates" / "list.html").read_text()
+    assert "{{ item.title }}</a>" in listing
+    write_files(tmp_path, {"garden.toml": "", "theme/templates/list.html": listing.replace(
+        "{{ item.title }}</a>", "{{ item.title }}</a> <time>{{ item.updated }}</time>")})
+    note = "---\ndg-publish: true\ntags: [soil]\n---\nSoil notes.\n"
+    write_files(tmp_path / "content", {"beds/Soil.md": note, "beds/Other.md": "---\ndg-publish: true\n---\nOther.\n"})
+    path, out = tmp_path / "content" / "beds" / "Soil.md", tmp_path / "site"
+    day = calendar.timegm((2024, 5, 10, 9, 0, 0))  # file times are shown as UTC days
+    os.utime(path, (day, day))
+    build(load_config(tmp_path, out=out))
+    lists = ["tags/soil/index.html", "beds/index.html"]
+    stamps = {p: (out / p).stat().st_mtime_ns for p in lists}
+
+    def edit_at(when: float, text: str) -> None:
+        path.write_text(note + "\n## Later\n\n" + text)  # the summary stays the first paragraph
+        os.utime(path, (when, when))
+        build(load_config(tmp_path, out=out))
+        cold = tmp_path / "cold"
+        shutil.rmtree(cold, ignore_errors=True)
+        build(load_config(tmp_path, out=cold), use_cache=False)
+        assert snapshot(out) == snapshot(cold)
+
+    edit_at(day + 3600, "An hour later.\n")
+    assert {p: (out / p).stat().st_mtime_ns for p in lists} == stamps  # the same day shown
+    edit_at(day + 3 * 86400, "Three days later.\n")
+    assert all(b"<time>2024-05-13</time>" in (out / p).read_bytes() for p in lists)  # a new day shown
