@@ -81,6 +81,7 @@ class Output:
         self.new: dict[str, str] = {}
         self.changed = 0
         self._made: set[str] = set()
+        self._listings: dict[str, set[str] | None] = {}  # folder -> its files (see _there)
 
     def begin(self) -> None:
         self.out.mkdir(parents=True, exist_ok=True)
@@ -106,7 +107,24 @@ class Output:
         return key, changed
 
     def unchanged(self, site_path: str, key: str) -> bool:
-        return self.old.get(site_path) == key and os.path.isfile(f"{self._root}/{site_path}")
+        return self.old.get(site_path) == key and self._there(site_path)
+
+    def _there(self, site_path: str) -> bool:
+        """Whether the site has the file now. A folder asked about twice is listed once and
+        read from its listing: the search index's folders hold thousands of files, a page's
+        folder one (listing it would cost more than asking for its one file)."""
+        folder, _, name = site_path.rpartition("/")
+        listing = self._listings.get(folder)
+        if listing is None:
+            if folder not in self._listings:
+                self._listings[folder] = None
+                return os.path.isfile(f"{self._root}/{site_path}")
+            try:
+                with os.scandir(f"{self._root}/{folder}" if folder else self._root) as entries:
+                    listing = self._listings[folder] = {e.name for e in entries if e.is_file()}
+            except OSError:
+                listing = self._listings[folder] = set()
+        return name in listing
 
     def stage(self, site_path: str, data: bytes, key: str) -> bool:
         """Write to the staging folder unless the file already has these bytes; True if staged.
@@ -138,9 +156,7 @@ class Output:
 
     def intact(self) -> bool:
         """Whether every file the last build wrote is still there, holding what it wrote."""
-        root = self._root
-        return bool(self.old) and all(self.old.values()) \
-            and all(map(os.path.isfile, [f"{root}/{rel}" for rel in self.old]))
+        return bool(self.old) and all(self.old.values()) and all(map(self._there, self.old))
 
     def note(self, site_path: str, key: str, changed: bool) -> None:
         """Record a file of this build (in the parent process)."""
