@@ -93,13 +93,14 @@ class Packed(dict):
 
     def __reduce__(self):
         """Where each value is in the log (Log.store puts them there first): see Log.fill."""
-        spots = {}
-        for key, value in self.items():
-            hit = self.spots.get(key)
-            if hit is None or hit[0] is not value:
-                raise ValueError(f"{key!r} is not in the log yet (Log.store first)")
-            spots[key] = hit[1:]
-        return _unpack, (self.log, spots)
+        spots = self.spots
+        missing = next((key for key, value in self.items() if spots.get(key, _NOWHERE)[0] is not value), None)
+        if missing is not None or len(spots) != len(self):
+            raise ValueError(f"{missing!r} is not in the log yet (Log.store first)")
+        return _unpack, (self.log, {key: hit[1:] for key, hit in spots.items()})
+
+
+_NOWHERE = (object(),)  # the spot of a value not in the log
 
 
 def _unpack(log: str, unread: dict) -> Packed:
@@ -163,27 +164,32 @@ class Log:
         except OSError:
             size = -1
         source, old = "", b""  # a log being left, and its bytes: its live values are copied over
-        live = sum(hit[2] for p in packs if p.log == name for key, hit in p.spots.items() if p.get(key) is hit[0])
+        live, pending = 0, []  # bytes of the values the log holds; the values it does not
+        for packed in packs:
+            ours, spots = packed.log == name, packed.spots
+            for key, value in packed.items():
+                hit = spots.get(key)
+                if ours and hit is not None and hit[0] is value:
+                    live += hit[2]
+                else:
+                    pending.append((packed, key, value))
         if size < 0 or size - live > max(live, self.MAX_DEAD):
             if size >= 0:
                 source, old = name, (self.folder / name).read_bytes()
             name = f"values-{secrets.token_hex(6)}.log"
+            pending = [(packed, key, value) for packed in packs for key, value in packed.items()]
         placed: list[tuple[Packed, object, tuple]] = []
         with (self.folder / name).open("ab") as f:
             if fcntl is not None:  # another build saving at the same time appends before or after us
                 fcntl.flock(f, fcntl.LOCK_EX)
             offset = f.seek(0, os.SEEK_END)
-            for packed in packs:
-                for key, value in packed.items():
-                    hit = packed.spots.get(key)
-                    placed_in = packed.log if hit is not None and hit[0] is value else None
-                    if placed_in == name:
-                        continue
-                    data = old[hit[1]:hit[1] + hit[2]] if placed_in == source else \
-                        pickle.dumps((key, value), pickle.HIGHEST_PROTOCOL)
-                    f.write(data)
-                    placed.append((packed, key, (value, offset, len(data))))
-                    offset += len(data)
+            for packed, key, value in pending:
+                hit = packed.spots.get(key)
+                data = old[hit[1]:hit[1] + hit[2]] if source and packed.log == source and hit is not None \
+                    and hit[0] is value else pickle.dumps((key, value), pickle.HIGHEST_PROTOCOL)
+                f.write(data)
+                placed.append((packed, key, (value, offset, len(data))))
+                offset += len(data)
             f.flush()
         for packed, key, spot in placed:
             packed.spots[key] = spot
@@ -295,30 +301,33 @@ class Bodies:
     def text(self, note: Note) -> str:
         return note.text if note.text is not None else self._read(note)[1]
 
-    def compact(self, notes: dict[str, Note]) -> None:
+    def compact(self, notes: dict[str, Note]) -> dict[str, int] | None:
         """When the packs hold more bytes of old bodies than live ones, or are too many, copy
         every live body in `notes` into a new pack and point the notes there (new Note
         objects, so the next save appends them to the log). The old packs go once the state naming
-        the new one is on disk: a garden `garden serve` holds still reads from them."""
+        the new one is on disk: a garden `garden serve` holds still reads from them. Returns
+        the bytes of live bodies per pack when it copied none (what `prune` reads)."""
         if self.folder is None:
-            return
+            return None
         live = self._live(notes)
         size = sum((self.folder / name).stat().st_size for name in live)
         kept = sum(live.values())
         if len(live) <= max(self.MAX_PACKS, 2 * workers()) and size - kept <= max(kept, self.MAX_DEAD):
-            return
+            return live
         self._close_pack()  # a new pack, which no old body is in
         for rel, note in sorted(notes.items(), key=lambda item: item[1].body or ()):
             if note.body is not None:
                 moved = copy.copy(note)
                 moved.body = self._append(self._raw(note.body))
                 notes[rel] = moved
+        return None
 
-    def prune(self, notes: dict[str, Note]) -> None:
-        """Delete the packs no note in `notes` uses (once the state that names them is saved)."""
+    def prune(self, notes: dict[str, Note], live: dict[str, int] | None = None) -> None:
+        """Delete the packs no note in `notes` uses (once the state that names them is saved);
+        `live`: what compact found, if it copied nothing."""
         if self.folder is None:
             return
-        live = self._live(notes)
+        live = live if live is not None else self._live(notes)
         for path in self.folder.iterdir():
             if path.name not in live:
                 path.unlink(missing_ok=True)
@@ -430,7 +439,7 @@ class Cache:
     def _write(self, index: Index, state: State) -> None:
         try:
             (self.folder / "index.pickle").unlink(missing_ok=True)  # never an index without its state
-            self.bodies.compact(state.notes)
+            live = self.bodies.compact(state.notes)
             log = Log(self.folder)
             kept = log.store([state.notes, state.resolutions])
             for name, value in (("state.pickle", state), ("index.pickle", index)):
@@ -438,7 +447,7 @@ class Cache:
                 with tmp.open("wb") as f:
                     pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
                 os.replace(tmp, self.folder / name)
-            self.bodies.prune(state.notes)
+            self.bodies.prune(state.notes, live)
             log.prune(kept)
         except OSError:
             pass
