@@ -147,7 +147,12 @@ def measure(cmd: list[str], cwd: Path, env: dict | None, period: float, mode: st
     The exact peak RSS comes from wait4(), whose rusage covers the child and every
     descendant it waited for (multiprocessing pools join their workers): that is the
     largest single process. The tree's peak total is sampled while it runs.
+
+    Every build starts once the files of the one before are on disk (os.sync): the system
+    writing a cold build's 260 MB of output back in the background slowed the build after
+    it by a fifth to a third, a cost of the build before, not of the one timed.
     """
+    os.sync()
     with tempfile.TemporaryFile() as err:
         started = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdin=subprocess.DEVNULL,
