@@ -94,9 +94,11 @@ class Packed(dict):
     def __reduce__(self):
         """Where each value is in the log (Log.store puts them there first): see Log.fill."""
         spots = self.spots
-        missing = next((key for key, value in self.items() if spots.get(key, _NOWHERE)[0] is not value), None)
-        if missing is not None or len(spots) != len(self):
-            raise ValueError(f"{missing!r} is not in the log yet (Log.store first)")
+        for key, value in self.items():
+            if spots.get(key, _NOWHERE)[0] is not value:
+                raise ValueError(f"{key!r} is not in the log yet (Log.store first)")
+        if len(spots) != len(self):
+            raise ValueError(f"the log names {len(spots) - len(self)} values no longer held (Log.store first)")
         return _unpack, (self.log, {key: hit[1:] for key, hit in spots.items()})
 
 
@@ -132,8 +134,11 @@ class Log:
         name = waiting[0].log
         try:  # mapped, not read: the tens of megabytes of a large garden's log are not copied once more
             with open(self.folder / name, "rb") as f:
-                mapped = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
-        except (OSError, ValueError):  # ValueError: an empty file
+                try:
+                    mapped = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+                except OSError:  # a file system that maps no files: read it
+                    mapped = f.read()
+        except (OSError, ValueError):  # ValueError: an empty file, which holds no value
             return False
         view = memoryview(mapped)
         try:
@@ -153,7 +158,8 @@ class Log:
             return True
         finally:
             view.release()
-            mapped.close()
+            if isinstance(mapped, mmap.mmap):
+                mapped.close()
 
     def store(self, packs: list[Packed]) -> str:
         """Append to the log what the packs hold that is not in it; the log's name. The packs

@@ -380,6 +380,22 @@ def test_a_damaged_blobs_log_makes_the_index_anew_not_wrong(tmp_path, monkeypatc
     assert made_anew == [1]  # the cold build only: the new log is read
 
 
+def test_a_rebuild_reading_no_blob_from_a_lost_log_saves_an_index_the_next_reads(tmp_path, monkeypatch):
+    vault = tmp_path / "vault"
+    write_files(vault, {f"N{i}.md": pub(f"note {i} " + " ".join(WORDS[i:i + 6])) for i in range(6)})
+    cfg = load_config(vault, out=tmp_path / "out")
+    build(cfg)
+    (log,) = (cfg.cache_dir / "search").glob("blobs-*.log")
+    log.unlink()
+    made_anew = []
+    monkeypatch.setattr(search, "_fill", lambda *a, _fill=search._fill: made_anew.append(1) or _fill(*a))
+    _edit_and_compare(tmp_path, vault, cfg, {"New.md": pub("a note added, no blob read")})
+    assert made_anew == [1, 1]  # its blobs could not be copied into a new log: made anew
+    made_anew.clear()
+    _edit_and_compare(tmp_path, vault, cfg, {"N2.md": pub("note two, edited")})
+    assert made_anew == [1]  # the cold build only: the index saved last time is patched
+
+
 def test_an_edit_rewrites_only_the_shards_of_the_words_it_changed(tmp_path):
     vault, out = tmp_path / "vault", tmp_path / "out"
     files = {f"N{i}.md": pub(f"Words of note {i}: {' '.join(WORDS[i % 8:i % 8 + 8])}.") for i in range(30)}

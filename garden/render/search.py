@@ -493,7 +493,7 @@ class Store:
             for old in self.folder.glob("blobs-*.log"):
                 if old.name != index.log.name:
                     old.unlink(missing_ok=True)
-        except (OSError, Lost):
+        except OSError:
             pass
 
     def _write(self, name: str, value) -> None:
@@ -537,12 +537,18 @@ class Blobs:
         self.folder = folder  # set by the Store that loads or saves the index
         self.name = name
 
-    def read(self, path: str, spot: tuple[int, int]) -> bytes:
+    def read(self, path: str, spot: tuple[int, int], data: bytes | None = None) -> bytes:
+        """The blob at `spot`, read from the log (or from `data`, the whole log already read);
+        raises Lost unless it is the named page's, whole."""
         offset, length = spot
         try:
-            with open(self.folder / self.name, "rb") as f:
-                f.seek(offset)
-                found, blob = pickle.loads(f.read(length))
+            if data is None:
+                with open(self.folder / self.name, "rb") as f:
+                    f.seek(offset)
+                    data, offset = f.read(length), 0
+            found, blob = pickle.loads(data[offset:offset + length])
+            for _ in postings_of(blob):  # what a damaged blob would fail at, later and unguarded
+                pass
         except Exception:
             raise Lost(path) from None
         if found != path:
@@ -561,7 +567,13 @@ class Blobs:
         except OSError:
             size = -1
         if size < 0 or size - live > max(live, cls.MAX_DEAD):  # a new log, the live blobs copied into it
-            blobs = {path: index.blob(path) for path in blobs}
+            if live:  # raises Lost when the old log cannot give them
+                try:
+                    data = (folder / log.name).read_bytes()
+                except (OSError, AttributeError):
+                    raise Lost(log.name if log else "") from None
+                blobs = {path: blob if type(blob) is bytes else log.read(path, blob, data)
+                         for path, blob in blobs.items()}
             log = Blobs(folder, f"blobs-{os.urandom(6).hex()}.log")
         placed = {}
         with open(folder / log.name, "ab") as f:
@@ -853,10 +865,12 @@ def emit_search(garden: Garden, theme: Theme) -> Iterator[tuple[str, Deferred]]:
         old = store.index(head.token) if head.base == base and head.bits == bits else None
         try:
             index, texts = update(garden, pages, old, bits, ids_of(paths, old), keys)
+            head = Head(base, docs, bits, os.urandom(8).hex(), index.outputs())
+            store.save(head, index)
         except Lost:  # the cache lost a blob: the index is made anew
             index, texts = update(garden, pages, None, bits, ids_of(paths, None), keys)
-        head = Head(base, docs, bits, os.urandom(8).hex(), index.outputs())
-        store.save(head, index)
+            head = Head(base, docs, bits, os.urandom(8).hex(), index.outputs())
+            store.save(head, index)
 
     def make(path: str, name: str) -> bytes:
         nonlocal index
