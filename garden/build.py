@@ -16,7 +16,7 @@ from .dates import git_head
 from .diagnostics import ERROR, Diagnostic, GardenError, Report
 from .load import UnreadableText, load, prefetch
 from .model import Note
-from .parallel import beside, pmap
+from .parallel import PARALLEL_MIN, beside, pmap
 from .progress import Progress
 from .theme import Theme
 from .write import Output, check_output, digest
@@ -271,24 +271,23 @@ def write_site(garden: Garden, theme: Theme, output: Output, report: Report, pro
 
     # The garden-wide outputs on both cores: the search index here, where it may spread its
     # own work across cores (a helper may not start helpers); the others beside it in a
-    # helper. Each side stages what changed; this process records it. A cold build renders
-    # its pages across cores first; a rebuild, with few pages to render, starts the helper
-    # at once (nothing the other outputs read is made by rendering pages).
+    # helper. Each side stages what changed; this process records it. A build with many pages
+    # to key and render does so across cores first; one with a few (a rebuild after a few
+    # edits) starts the helper at once, as nothing the other outputs read is made by
+    # rendering pages.
     from .render.search import emit_search
-    everything = emitters()
-    here = [emit_search]
-
-    def others() -> list:
-        return _emit(garden, theme, output, [e for e in everything if e not in here])
+    others = [e for e in emitters() if e is not emit_search]
+    few = stale is not None and len(stale) < PARALLEL_MIN
 
     def search() -> list:
-        return _emit(garden, theme, output, here)
+        return _emit(garden, theme, output, [emit_search])
 
-    if changed is None:
-        diagnostics = pages()
-        theirs, mine = beside(others, search)
+    if few:
+        theirs, (diagnostics, mine) = beside(lambda: _emit(garden, theme, output, others),
+                                             lambda: (pages(), search()))
     else:
-        theirs, (diagnostics, mine) = beside(others, lambda: (pages(), search()))
+        diagnostics = pages()
+        theirs, mine = beside(lambda: _emit(garden, theme, output, others), search)
     for found in diagnostics.values():
         report.extend(found)
     for item in theirs + mine:

@@ -114,20 +114,15 @@ def relative_url(from_page: str, to: str) -> str:
 
     relative_url("a/b/", "c/") == "../../c/"; relative_url("", "") == "./"
     """
-    return (up_from(from_page) + url_path(to)) or "./"
-
-
-def up_from(from_page: str) -> str:
-    """The "../" that lead from the page at site path `from_page` to the site's root."""
     if from_page.endswith("/") or not from_page:
-        return "../" * from_page.count("/")
-    folder = posixpath.dirname(from_page)
-    return "../" * (folder.count("/") + bool(folder))
+        depth = from_page.count("/")
+    else:
+        depth = posixpath.dirname(from_page).count("/") + bool(posixpath.dirname(from_page))
+    return ("../" * depth + _quoted(to)) or "./"
 
 
 @lru_cache(maxsize=65536)
-def url_path(path: str) -> str:
-    """A site path as it is written in an href."""
+def _quoted(path: str) -> str:
     return quote(path, safe="/#%:@!$&'()*+,;=-._~")
 
 
