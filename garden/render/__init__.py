@@ -19,7 +19,7 @@ from markupsafe import Markup
 from ..cache import code_version
 from ..config import DISPLAY_SETTINGS, fingerprint, note_settings
 from ..diagnostics import Diagnostic
-from ..paths import page_file, relative_url, root_url, slugify_path, up_from, url_path
+from ..paths import page_file, relative_url, root_url, slugify_path
 from ..resolve import HOME_TAG, Garden, Page, targets_digest
 from .annotations import annotation_view
 from .feeds import FEED, feeds_enabled
@@ -78,20 +78,6 @@ def page_dates(page: Page) -> dict:
 def link_view(from_path: str, page: Page) -> dict:
     return {"title": page.title, "url": relative_url(from_path, page.path), "summary": page.note.summary,
             "tags": [t for t in page.note.tags if t.lower() != HOME_TAG]}
-
-
-def entry_views(from_path: str, pages) -> list[dict]:
-    """link_view | page_dates of each page, in one loop: a list page of thousands of entries
-    is rendered again whenever one of them changes."""
-    up = up_from(from_path)
-    views = []
-    for page in pages:
-        note, dates = page.note, page.dates
-        views.append({"title": note.title, "url": (up + url_path(page.path)) or "./", "summary": note.summary,
-                      "tags": [t for t in note.tags if t.lower() != HOME_TAG],
-                      "created": dates.created.date().isoformat() if dates else "",
-                      "updated": dates.updated.date().isoformat() if dates else ""})
-    return views
 
 
 def breadcrumbs(garden: Garden, page_path: str, tree: str) -> list[dict]:
@@ -327,8 +313,8 @@ def render_note(garden: Garden, theme: Theme, page: Page) -> tuple[bytes, list[D
         "minutes": max(1, math.ceil(words / WORDS_PER_MINUTE)),
         "breadcrumbs": breadcrumbs(garden, page.path, page.tree) if page.path else [],
         "is_home": page.path == "",
-        "listing": entry_views(page.path, [p for p in sorted(listed, key=lambda p: (p.title.lower(), p.path))
-                                           if p is not page])
+        "listing": [link_view(page.path, p) | page_dates(p)
+                    for p in sorted(listed, key=lambda p: (p.title.lower(), p.path)) if p is not page]
         if (listed := garden.listing(page.path)) else [],
         "classes": " ".join(settings["content_classes"]),
         "icon": settings["note_icon"],
@@ -378,7 +364,7 @@ def _list_page(garden: Garden, theme: Theme, path: str, title: str, pages: list[
     def make() -> bytes:
         view = {"kind": "list", "title": title, "path": path, "canonical": garden.config.absolute_url(path),
                 "description": extra.get("description", "") or garden.config.description,
-                "entries": entry_views(path, sorted(pages, key=_by_title(garden))),
+                "entries": [link_view(path, p) | page_dates(p) for p in sorted(pages, key=_by_title(garden))],
                 **{k: v for k, v in extra.items() if k != "description"}}
         return theme.render("list.html", site=site_view(garden, theme, path), page=view,
                             ui=garden.config.ui).encode()
