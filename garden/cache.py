@@ -113,6 +113,36 @@ def _unpack(log: str, unread: dict) -> Packed:
     return packed
 
 
+def append_records(path: Path, records) -> list[tuple[int, int]]:
+    """Append each record (bytes) to the log file at `path`; where each went, (offset, length).
+    Locked against another build appending at the same time: its records go before or after."""
+    spots = []
+    with open(path, "ab") as f:
+        if fcntl is not None:
+            fcntl.flock(f, fcntl.LOCK_EX)
+        offset = f.seek(0, os.SEEK_END)
+        for data in records:
+            f.write(data)
+            spots.append((offset, len(data)))
+            offset += len(data)
+    return spots
+
+
+def read_record(data, key):
+    """The value of a pickled (key, value) record, which must be `key`'s (raises otherwise):
+    a record that is not where its log's index says is never taken for another."""
+    found, value = pickle.loads(data)
+    if found != key:
+        raise ValueError(f"the record of {found!r} where {key!r} was expected")
+    return value
+
+
+def worth_copying(size: int, live: int, max_dead: int) -> bool:
+    """Whether a file of `size` bytes (-1: none), `live` of them still read, is better copied
+    into a new one: when its dead bytes outweigh both the live ones and `max_dead`."""
+    return size < 0 or size - live > max(live, max_dead)
+
+
 class Log:
     """`values-<token>.log` in the cache's folder: the pickled values of the state's Packed
     dicts, one after another, each with its key. A save appends the values that are not in
@@ -147,10 +177,8 @@ class Log:
                     return False
                 for key, (offset, length) in packed.unread.items():
                     try:
-                        found, value = pickle.loads(view[offset:offset + length])
+                        value = read_record(view[offset:offset + length], key)
                     except Exception:
-                        return False
-                    if found != key:
                         return False
                     dict.__setitem__(packed, key, value)
                     packed.spots[key] = (value, offset, length)
@@ -179,26 +207,21 @@ class Log:
                     live += hit[2]
                 else:
                     pending.append((packed, key, value))
-        if size < 0 or size - live > max(live, self.MAX_DEAD):
+        if worth_copying(size, live, self.MAX_DEAD):
             if size >= 0:
                 source, old = name, (self.folder / name).read_bytes()
             name = f"values-{secrets.token_hex(6)}.log"
             pending = [(packed, key, value) for packed in packs for key, value in packed.items()]
-        placed: list[tuple[Packed, object, tuple]] = []
-        with (self.folder / name).open("ab") as f:
-            if fcntl is not None:  # another build saving at the same time appends before or after us
-                fcntl.flock(f, fcntl.LOCK_EX)
-            offset = f.seek(0, os.SEEK_END)
-            for packed, key, value in pending:
-                hit = packed.spots.get(key)
-                data = old[hit[1]:hit[1] + hit[2]] if source and packed.log == source and hit is not None \
-                    and hit[0] is value else pickle.dumps((key, value), pickle.HIGHEST_PROTOCOL)
-                f.write(data)
-                placed.append((packed, key, (value, offset, len(data))))
-                offset += len(data)
-            f.flush()
-        for packed, key, spot in placed:
-            packed.spots[key] = spot
+
+        def record(packed: Packed, key, value) -> bytes:  # the bytes of one kept in the log left, else pickled
+            hit = packed.spots.get(key)
+            if source and packed.log == source and hit is not None and hit[0] is value:
+                return old[hit[1]:hit[1] + hit[2]]
+            return pickle.dumps((key, value), pickle.HIGHEST_PROTOCOL)
+
+        spots = append_records(self.folder / name, (record(*item) for item in pending))
+        for (packed, key, value), (offset, length) in zip(pending, spots):
+            packed.spots[key] = (value, offset, length)
         for packed in packs:
             for key in packed.spots.keys() - packed.keys():
                 del packed.spots[key]
@@ -317,8 +340,8 @@ class Bodies:
             return None
         live = self._live(notes)
         size = sum((self.folder / name).stat().st_size for name in live)
-        kept = sum(live.values())
-        if len(live) <= max(self.MAX_PACKS, 2 * workers()) and size - kept <= max(kept, self.MAX_DEAD):
+        if len(live) <= max(self.MAX_PACKS, 2 * workers()) and not worth_copying(size, sum(live.values()),
+                                                                                    self.MAX_DEAD):
             return live
         self._close_pack()  # a new pack, which no old body is in
         for rel, note in sorted(notes.items(), key=lambda item: item[1].body or ()):

@@ -51,14 +51,9 @@ from itertools import repeat
 from typing import NamedTuple
 from pathlib import Path
 
-try:
-    import fcntl
-except ImportError:  # not on Windows: saves there are not locked against each other
-    fcntl = None
-
 import lz4.block
 
-from ..cache import code_version
+from ..cache import append_records, code_version, read_record, worth_copying
 from ..config import fingerprint
 from ..parallel import pmap, workers
 from ..resolve import HOME_TAG, Garden, Page, tag_path
@@ -546,13 +541,11 @@ class Blobs:
                 with open(self.folder / self.name, "rb") as f:
                     f.seek(offset)
                     data, offset = f.read(length), 0
-            found, blob = pickle.loads(data[offset:offset + length])
+            blob = read_record(data[offset:offset + length], path)
             for _ in postings_of(blob):  # what a damaged blob would fail at, later and unguarded
                 pass
         except Exception:
             raise Lost(path) from None
-        if found != path:
-            raise Lost(path)
         return blob
 
     @classmethod
@@ -566,7 +559,7 @@ class Blobs:
             size = (folder / log.name).stat().st_size if log else -1
         except OSError:
             size = -1
-        if size < 0 or size - live > max(live, cls.MAX_DEAD):  # a new log, the live blobs copied into it
+        if worth_copying(size, live, cls.MAX_DEAD):  # a new log, the live blobs copied into it
             if live:  # raises Lost when the old log cannot give them
                 try:
                     data = (folder / log.name).read_bytes()
@@ -575,17 +568,9 @@ class Blobs:
                 blobs = {path: blob if type(blob) is bytes else log.read(path, blob, data)
                          for path, blob in blobs.items()}
             log = Blobs(folder, f"blobs-{os.urandom(6).hex()}.log")
-        placed = {}
-        with open(folder / log.name, "ab") as f:
-            if fcntl is not None:  # another build saving at the same time appends before or after us
-                fcntl.flock(f, fcntl.LOCK_EX)
-            offset = f.seek(0, os.SEEK_END)
-            for path, blob in blobs.items():
-                if type(blob) is bytes:
-                    data = pickle.dumps((path, blob), pickle.HIGHEST_PROTOCOL)
-                    f.write(data)
-                    placed[path] = (offset, len(data))
-                    offset += len(data)
+        new = [path for path, blob in blobs.items() if type(blob) is bytes]
+        placed = dict(zip(new, append_records(folder / log.name, (
+            pickle.dumps((path, blobs[path]), pickle.HIGHEST_PROTOCOL) for path in new))))
         index.blobs = {path: placed.get(path, spot) for path, spot in blobs.items()}
         log.folder = folder
         index.log = log
@@ -761,7 +746,7 @@ def _small_files(index: Index, bits: int, stop: frozenset[str], old: Index | Non
     n = len(docs)
     was, moved, retagged = _changes(index, old)
     lbits, chunks = _chunks(docs, bits, LENGTHS_CHUNK)
-    last = _unmoved(was, "lengths", "lengthBits", lbits, bits, moved)
+    last = _unmoved(was and was["lengths"], was and was["lengthBits"], lbits, bits, moved)
     lengths = []
     for k, chunk in enumerate(chunks):
         if last[k] is not None:
@@ -774,9 +759,8 @@ def _small_files(index: Index, bits: int, stop: frozenset[str], old: Index | Non
             prev = doc.id
         lengths.append(put("l", "[" + ",".join(map(str, values)) + "]") if chunk else "")
     sbits, chunks = _chunks(docs, bits, STORED_CHUNK)
-    if was is not None:
-        was["stored"] = json.loads(old.files[f"{INDEX_DIR}r/{was['stored']}.json"])
-    last = _unmoved(was, "stored", "storedBits", sbits, bits, moved)
+    last = _unmoved(was and json.loads(old.files[f"{INDEX_DIR}r/{was['stored']}.json"]),
+                    was and was["storedBits"], sbits, bits, moved)
     stored = [kept("r", last[k]) if last[k] is not None else
               put("r", "{" + ",".join(f'"{d.id}":{d.stored}' for d in chunk) + "}") if chunk else ""
               for k, chunk in enumerate(chunks)]
@@ -838,13 +822,13 @@ def _changes(index: Index, old: Index | None) -> tuple[dict | None, set[int], se
     return json.loads(old.files[INDEX_DIR + "meta.json"]), moved, retagged
 
 
-def _unmoved(was: dict | None, names: str, bits_of: str, n: int, bits: int, moved: set[int]) -> list:
-    """Per chunk of 2**n (see _chunks), the name of its file in the old index when none of
-    its documents moved, else None."""
-    if was is None or was[bits_of] != n:
+def _unmoved(names: list[str] | None, was: int | None, n: int, bits: int, moved: set[int]) -> list:
+    """Per chunk of 2**n (see _chunks), the name of its file in the old index (`names`, made
+    with 2**`was` chunks) when none of its documents moved, else None."""
+    if names is None or was != n:
         return [None] * (1 << n)
     touched = {i >> (bits - n) for i in moved}
-    return [None if k in touched else name for k, name in enumerate(was[names])]
+    return [None if k in touched else name for k, name in enumerate(names)]
 
 
 def emit_search(garden: Garden, theme: Theme) -> Iterator[tuple[str, Deferred]]:
@@ -863,14 +847,17 @@ def emit_search(garden: Garden, theme: Theme) -> Iterator[tuple[str, Deferred]]:
     texts: dict[str, str] = {}
     if head.base != base or head.inputs != docs or head.bits != bits or not store.has(head.token):
         old = store.index(head.token) if head.base == base and head.bits == bits else None
+
+        def saved(last: Index | None) -> tuple[Index, dict[str, str], Head]:
+            index, texts = update(garden, pages, last, bits, ids_of(paths, last), keys)
+            head = Head(base, docs, bits, os.urandom(8).hex(), index.outputs())
+            store.save(head, index)
+            return index, texts, head
+
         try:
-            index, texts = update(garden, pages, old, bits, ids_of(paths, old), keys)
-            head = Head(base, docs, bits, os.urandom(8).hex(), index.outputs())
-            store.save(head, index)
+            index, texts, head = saved(old)
         except Lost:  # the cache lost a blob: the index is made anew
-            index, texts = update(garden, pages, None, bits, ids_of(paths, None), keys)
-            head = Head(base, docs, bits, os.urandom(8).hex(), index.outputs())
-            store.save(head, index)
+            index, texts, head = saved(None)
 
     def make(path: str, name: str) -> bytes:
         nonlocal index
