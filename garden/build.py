@@ -16,7 +16,7 @@ from .dates import git_head
 from .diagnostics import ERROR, Diagnostic, GardenError, Report
 from .load import UnreadableText, load, prefetch
 from .model import Note
-from .parallel import PARALLEL_MIN, beside, pmap
+from .parallel import PARALLEL_MIN, Ahead, beside, can_fork, pmap
 from .progress import Progress
 from .theme import Theme
 from .write import Output, check_output, digest
@@ -95,23 +95,39 @@ def _build(cfg: Config, force: bool, progress: Progress | None, use_cache: bool,
     cache = Cache(cfg.cache_dir, fingerprint(cfg), enabled=use_cache, session=session)
     theme = Theme(cfg, cache.folder / "templates" if cache.enabled else None)
     index = cache.load_index()
+    cache.prepare()
+    state = found = None
     with stage("load"):
-        vault = load_vault(cfg, report, index)
-    inputs = input_fingerprint(cfg, theme, vault)
-    if use_cache and not stale and inputs == index.inputs and (current := Output(cfg.out)).intact():
+        if use_cache and index.files and cache.session is None and can_fork():
+            # A rebuild, most likely: the cache's state loads here while a helper walks the
+            # vault, looks for site files gone and parses the few notes that changed. The
+            # state is left half loaded if the helper finds that nothing changed.
+            with Ahead(lambda: _scout(cfg, index, theme, cache.bodies, parse=True)) as scout:
+                def nothing_changed() -> bool:
+                    nonlocal found
+                    if found is None and scout.ready():
+                        found = scout.result()
+                    return found is not None and found[2] == index.inputs and not stale
+                state = cache.load_state(stop=nothing_changed)
+                found = found or scout.result()
+        else:
+            found = _scout(cfg, index, theme, cache.bodies)
+    diagnostics, vault, inputs, gone, parsed = found
+    report.extend(diagnostics)
+    if use_cache and not stale and inputs == index.inputs and (current := Output(cfg.out, gone=gone)).intact():
         report.extend(index.diagnostics)  # nothing changed since the last build: the site is current
         return BuildResult(index.notes, index.pages, len(current.old), 0, report,
                            time.perf_counter() - started, None, timings, [])
     from .resolve import resolve
     with stage("parse"):
-        notes, state = parse_vault(cfg, vault, cache, report, progress)
+        notes, state = parse_vault(cfg, vault, cache, report, progress, state, parsed)
     with stage("resolve"):
         garden = resolve(notes, list(vault.attachments), cfg, report, state.resolutions, state.history, state.shape)
     if not garden.pages:
         raise GardenError(nothing_published(cfg, len(notes)), str(cfg.vault))
     garden.bodies = cache.bodies
 
-    output = Output(cfg.out, stale)
+    output = Output(cfg.out, stale, gone)
     output.begin()
     try:
         with stage("render"):
@@ -158,11 +174,34 @@ def load_vault(cfg: Config, report: Report, index: Index):
                 known=index.files, mounts=cfg.mount_folders())
 
 
-def parse_vault(cfg: Config, vault, cache: Cache, report: Report, progress: Progress):
-    """Every note of the vault, parsed or taken from the cache; the cache's last state."""
-    state = cache.load_state()
+SCOUT_PARSE = 16  # notes a scout parses, at most: more are parsed across cores
+
+
+def _scout(cfg: Config, index: Index, theme: Theme, bodies: Bodies, parse: bool = False) -> tuple:
+    """What a build finds before it needs the cache's state: the problems found on the way,
+    the vault walked, the fingerprint of its inputs, the files the last build wrote that are
+    gone from the site, and (if `parse` and a few notes changed) those parsed, by vault path."""
+    report = Report()
+    vault = load_vault(cfg, report, index)
+    inputs = input_fingerprint(cfg, theme, vault)
+    gone = Output(cfg.out).gone()
+    parsed = {}
+    if parse and inputs != index.inputs:
+        known = index.files
+        changed = [s for s in vault.sources if not s.digest or known.get(s.rel, ("", "", ""))[2] != s.digest]
+        if len(changed) <= SCOUT_PARSE:
+            parsed = {s.rel: _parse_one((cfg, changed, bodies), i) for i, s in enumerate(changed)}
+    return report.items, vault, inputs, gone, parsed
+
+
+def parse_vault(cfg: Config, vault, cache: Cache, report: Report, progress: Progress,
+                state: State | None = None, parsed: dict[str, Note] | None = None):
+    """Every note of the vault, parsed or taken from the cache (whose state is loaded unless
+    given), those in `parsed` already parsed; the cache's last state."""
+    if state is None:
+        state = cache.load_state()
     cache.prepare()
-    notes = parse_all(vault.sources, cfg, state, cache.bodies, progress)
+    notes = parse_all(vault.sources, cfg, state, cache.bodies, progress, parsed or {})
     for note in notes:
         report.extend(note.diagnostics)
     return [n for n in notes if n.digest], state  # a file that could not be read is no note
@@ -186,15 +225,20 @@ def input_fingerprint(cfg: Config, theme: Theme, vault) -> str:
     return h.hexdigest()
 
 
-def parse_all(sources, cfg: Config, state: State, bodies: Bodies, progress: Progress):
-    """Parse every source, reusing the last build's notes whose file digest is unchanged."""
+def parse_all(sources, cfg: Config, state: State, bodies: Bodies, progress: Progress,
+              parsed: dict[str, Note] | None = None):
+    """Parse every source, reusing the last build's notes whose file digest is unchanged and
+    those `parsed` holds (parsed from these very sources)."""
     notes = [None] * len(sources)
     todo = []
+    parsed = parsed or {}
     for i, source in enumerate(sources):
         hit = state.notes.get(source.rel)
         if hit is not None and source.digest and hit.digest == source.digest:
             hit.mtime = source.mtime
             notes[i] = hit
+        elif source.rel in parsed:
+            notes[i] = parsed[source.rel]
         else:
             todo.append(i)
     progress.start("reading notes", len(todo))

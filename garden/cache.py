@@ -154,10 +154,11 @@ class Log:
     def __init__(self, folder: Path):
         self.folder = folder
 
-    def fill(self, packs: list[Packed]) -> bool:
+    def fill(self, packs: list[Packed], stop=None) -> bool | None:
         """Load the values of packs just unpickled (Log.store put them all in one log); False
         when it is gone, cut short or not what the state says is there (an unreadable log
-        makes a slower build, never a wrong one)."""
+        makes a slower build, never a wrong one); None when `stop()`, asked now and then,
+        said to stop."""
         waiting = [p for p in packs if p.unread]
         if not waiting:
             return True
@@ -175,7 +176,9 @@ class Log:
             for packed in waiting:
                 if packed.log != name:
                     return False
-                for key, (offset, length) in packed.unread.items():
+                for n, (key, (offset, length)) in enumerate(packed.unread.items()):
+                    if stop is not None and n % 1024 == 0 and stop():
+                        return None
                     try:
                         value = read_record(view[offset:offset + length], key)
                     except Exception:
@@ -426,11 +429,16 @@ class Cache:
     def load_index(self) -> Index:
         return self._kept("index") or self._read("index.pickle", Index)
 
-    def load_state(self) -> State:
+    def load_state(self, stop=None) -> State | None:
+        """The last build's state (an empty one if it is unreadable); None if `stop()`, asked
+        now and then while it loads, said that it is not needed after all."""
         state = self._kept("state")
         if state is None:
             state = self._read("state.pickle", State)
-            if not Log(self.folder).fill([state.notes, state.resolutions]):
+            filled = Log(self.folder).fill([state.notes, state.resolutions], stop)
+            if filled is None:
+                return None
+            if not filled:
                 return State()
         return State() if self.bodies.missing(state.notes) else state
 

@@ -11,20 +11,22 @@ import hashlib
 import os
 import re
 from dataclasses import dataclass
+from itertools import repeat
 from pathlib import Path
+from typing import NamedTuple
 
 from .diagnostics import Report
 
 
-@dataclass(frozen=True)
-class Source:
+class Source(NamedTuple):
     """A markdown file: its vault path, its text and a digest of its bytes.
 
     `text` is None until `read()`: the worker that parses a note reads its file, so the
     main process never holds the whole garden's Markdown (60 MB at 10,000 notes), which
     every forked worker would share and the build's peak memory would carry. `digest` is
     the last build's when the file's size and mtime match it, "" for a file the last
-    build did not read (its worker finds it), else taken from the bytes by load.
+    build did not read (its worker finds it), else taken from the bytes by load. A tuple:
+    a vault makes thousands, and a scout process sends them on (see build.py).
     """
     rel: str
     path: str  # on disk
@@ -75,8 +77,7 @@ class UnreadableText(ValueError):
         self.line = line
 
 
-@dataclass(frozen=True)
-class Attachment:
+class Attachment(NamedTuple):
     rel: str
     path: str  # on disk
     size: int
@@ -87,6 +88,14 @@ class Attachment:
 class Vault:
     sources: list[Source]
     attachments: dict[str, Attachment]  # by vault path
+
+    def __reduce__(self):  # as plain tuples: a NamedTuple pickles through Python code, one call each
+        return _vault, (list(map(tuple, self.sources)), list(map(tuple, self.attachments.values())))
+
+
+def _vault(sources: list[tuple], attachments: list[tuple]) -> Vault:
+    return Vault(list(map(tuple.__new__, repeat(Source), sources)),
+                 {a[0]: a for a in map(tuple.__new__, repeat(Attachment), attachments)})
 
 
 def glob_to_regex(pattern: str) -> re.Pattern:

@@ -45,7 +45,7 @@ def workers() -> int:
 def pmap(fn, count: int, context, progress=None, min_items: int = PARALLEL_MIN) -> list:
     """[fn(context, i) for i in range(count)], in order, across processes when worth it."""
     n = workers()
-    if count < min_items or not _can_fork():
+    if count < min_items or not can_fork():
         results = []
         for i in range(count):
             results.append(fn(context, i))
@@ -95,7 +95,7 @@ def pmap(fn, count: int, context, progress=None, min_items: int = PARALLEL_MIN) 
             helper.close()
 
 
-def _can_fork() -> bool:
+def can_fork() -> bool:
     """Whether helpers can start here. A helper is a daemon process, which may not start
     helpers of its own: a pmap or beside nested in a helper's work runs in that helper."""
     return workers() >= 2 and not multiprocessing.current_process().daemon \
@@ -199,27 +199,59 @@ def beside(elsewhere, here) -> tuple:
     """(elsewhere(), here()), the first in a forked helper while this process runs the second:
     two unequal pieces of work on two cores. `here` may use pmap itself (a helper may not);
     what `elsewhere` returns must pickle."""
-    if not _can_fork():
+    if not can_fork():
         return elsewhere(), here()
-    ours, helper = _start(_alone, elsewhere)
-    finished = False
-    try:
+    with Ahead(elsewhere) as theirs:
         mine = here()
+        return theirs.result(), mine
+
+
+class Ahead:
+    """fn() started now in a forked helper, its result taken when this process needs it
+    (`result`), so that the two work at once. What fn returns must pickle. Where no helper
+    can start, fn runs when its result is asked for. Used as a context manager, so a helper
+    whose result is never asked for (an error here) is stopped."""
+
+    def __init__(self, fn):
+        self.fn = fn
+        self._ours = self._helper = None
+        if can_fork():
+            self._ours, self._helper = _start(_alone, fn)
+
+    def result(self):
+        if self._helper is None:
+            return self.fn()
         try:
-            _, result, error = pickle.loads(ours.recv_bytes())
+            _, result, error = pickle.loads(self._ours.recv_bytes())
         except (EOFError, OSError):
-            helper.join()
-            raise WorkerLost(f"a worker process stopped before its work was done (exit code {helper.exitcode})") from None
+            self._helper.join()
+            raise WorkerLost("a worker process stopped before its work was done "
+                             f"(exit code {self._helper.exitcode})") from None
+        finally:
+            self._end(kill=False)
         if error is not None:
             raise error
-        finished = True
-        return result, mine
-    finally:
-        ours.close()
-        if not finished:
-            helper.kill()
-        helper.join()
-        helper.close()
+        return result
+
+    def ready(self) -> bool:
+        """Whether `result` would return at once."""
+        return self._helper is None or self._ours.poll()
+
+    def _end(self, kill: bool) -> None:
+        if self._helper is None:
+            return
+        self._ours.close()
+        if kill:
+            self._helper.kill()
+        self._helper.join()
+        self._helper.close()
+        self._helper = None
+
+    def __enter__(self) -> "Ahead":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._end(kill=True)  # a result not taken is not waited for
 
 
 def _alone(fn, conn) -> None:

@@ -59,9 +59,10 @@ def check_output(out: Path, vault: Path, force: bool = False, chosen: bool = Tru
 
 
 class Output:
-    def __init__(self, out: Path, stale=()):
+    def __init__(self, out: Path, stale=(), gone: set[str] | None = None):
         """`stale`: files written since the manifest was (a preview of `garden serve`): their
-        manifest keys no longer say what they hold, so they are rendered and compared again."""
+        manifest keys no longer say what they hold, so they are rendered and compared again.
+        `gone`: the files of the manifest found missing from the site (see `gone`), if known."""
         self.out = out
         self._root = os.fspath(out)  # where a site path's current file is: f"{root}/{site path}"
         self.staging = out / STAGING
@@ -82,6 +83,7 @@ class Output:
         self.changed = 0
         self._made: set[str] = set()
         self._listings: dict[str, set[str] | None] = {}  # folder -> its files (see _there)
+        self._gone = gone
 
     def begin(self) -> None:
         self.out.mkdir(parents=True, exist_ok=True)
@@ -109,10 +111,16 @@ class Output:
     def unchanged(self, site_path: str, key: str) -> bool:
         return self.old.get(site_path) == key and self._there(site_path)
 
+    def gone(self) -> set[str]:
+        """The files the manifest names that the site no longer has (someone deleted them)."""
+        return {site_path for site_path in self.old if not self._there(site_path)}
+
     def _there(self, site_path: str) -> bool:
         """Whether the site has the file now. A folder asked about twice is listed once and
         read from its listing: the search index's folders hold thousands of files, a page's
         folder one (listing it would cost more than asking for its one file)."""
+        if self._gone is not None and site_path in self.old:
+            return site_path not in self._gone
         folder, _, name = site_path.rpartition("/")
         listing = self._listings.get(folder)
         if listing is None:

@@ -338,15 +338,20 @@ def test_notes_whose_files_keep_their_bytes_are_not_parsed_again(tmp_path, monke
     write_files(vault, BASE)
     cfg = load_config(vault, out=out)
     build(cfg)
-    parsed = []
+    parsed = tmp_path / "parsed.txt"  # a file, not a list: a rebuild may parse in a helper process
     real = parsing.parse_note
-    monkeypatch.setattr(parsing, "parse_note", lambda source, c: parsed.append(source.rel) or real(source, c))
+
+    def counted(source, c):
+        with parsed.open("a") as f:
+            f.write(source.rel + "\n")
+        return real(source, c)
+    monkeypatch.setattr(parsing, "parse_note", counted)
     later = time.time() + 60
     for path in vault.rglob("*.md"):
         os.utime(path, (later, later))
     write_files(vault, {"notes/Delta.md": "---\ndg-publish: true\n---\nNew, links [[Alpha]].\n"})
     build(cfg)
-    assert parsed == ["notes/Delta.md"]
+    assert parsed.read_text().split() == ["notes/Delta.md"]
     built(vault, tmp_path / "cold", use_cache=False)
     assert snapshot(out) == snapshot(tmp_path / "cold")
 
@@ -460,3 +465,54 @@ def test_a_list_is_rendered_again_when_a_day_it_shows_changes_not_the_time(tmp_p
     assert {p: (out / p).stat().st_mtime_ns for p in lists} == stamps  # the same day shown
     edit_at(day + 3 * 86400, "Three days later.\n")
     assert all(b"<time>2024-05-13</time>" in (out / p).read_bytes() for p in lists)  # a new day shown
+
+
+@pytest.mark.parametrize("also", ["nothing else", "an edit", "the cache's state loaded in vain"])
+def test_site_files_deleted_since_the_last_build_are_written_again(tmp_path, monkeypatch, also):
+    """The next build looks for every file the last one wrote (in a helper, while this process
+    loads the cache's state) and writes again the ones someone deleted, whatever else changed."""
+    from garden import parallel
+
+    vault, out = tmp_path / "vault", tmp_path / "out"
+    write_files(vault, BASE)
+    cfg = load_config(vault, out=out)
+    build(cfg)
+    whole = snapshot(out)
+    gone = ["notes/alpha/index.html", "tags/greek/index.html", "static/graph.json",
+            next(p for p in whole if p.startswith("search/s/"))]
+    for rel in gone:
+        (out / rel).unlink()
+    if also == "an edit":
+        edit(vault, {"notes/Gamma.md": BASE["notes/Gamma.md"] + "\nMore.\n"})
+    if also == "the cache's state loaded in vain":
+        # The helper's answer (nothing changed) is waited for: loading the state stops at once,
+        # and the files gone make the build load it after all.
+        monkeypatch.setattr(parallel.Ahead, "ready", lambda self: self._helper is None or self._ours.poll(30))
+    result = build(cfg)
+    assert result.changed >= len(gone)
+    assert all((out / rel).is_file() for rel in gone)
+    built(vault, tmp_path / "cold", use_cache=False)
+    assert snapshot(out) == snapshot(tmp_path / "cold")
+    if also != "an edit":
+        assert snapshot(out) == whole
+
+
+def test_a_build_that_finds_nothing_changed_leaves_the_state_half_loaded(tmp_path, monkeypatch):
+    """Nothing changed: the build returns once the helper that walked the vault says so, and
+    the cache's state it was loading meanwhile is dropped; the next edit builds as ever."""
+    from garden import cache, parallel
+
+    vault, out = tmp_path / "vault", tmp_path / "out"
+    write_files(vault, BASE)
+    cfg = load_config(vault, out=out)
+    build(cfg)
+    monkeypatch.setattr(parallel.Ahead, "ready", lambda self: self._helper is None or self._ours.poll(30))
+    loaded = []
+    real = cache.Cache.load_state
+    monkeypatch.setattr(cache.Cache, "load_state", lambda self, stop=None: loaded.append(r := real(self, stop)) or r)
+    result = build(cfg)
+    assert result.changed == 0 and result.garden is None and loaded == [None]
+    edit(vault, {"notes/Beta.md": BASE["notes/Beta.md"].replace("Intro.", "Intro, again.")})
+    assert build(cfg).changed > 0
+    built(vault, tmp_path / "cold", use_cache=False)
+    assert snapshot(out) == snapshot(tmp_path / "cold")

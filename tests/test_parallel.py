@@ -131,3 +131,62 @@ def test_a_helper_beside_that_dies_is_an_error_not_a_hang():
 def test_beside_on_one_core_runs_both_pieces_here(monkeypatch):
     monkeypatch.setattr(parallel, "workers", lambda: 1)
     assert parallel.beside(os.getpid, os.getpid) == (PARENT, PARENT)
+
+
+# Ahead: a piece of work started in a helper now, its result taken later.
+
+def _meet(there, here):
+    """Say we are there, then wait until this process says it is here: only a piece of work
+    running beside this process returns."""
+    there.touch()
+    for _ in range(3000):
+        if here.exists():
+            return os.getpid()
+        time.sleep(0.01)
+    raise TimeoutError("this process never came")
+
+
+@needs_cores
+def test_ahead_works_in_a_helper_while_this_process_works_too(tmp_path):
+    there, here = tmp_path / "there", tmp_path / "here"
+    with parallel.Ahead(lambda: _meet(there, here)) as ahead:
+        for _ in range(3000):  # this process works on while the helper waits for it
+            if there.exists():
+                break
+            time.sleep(0.01)
+        assert there.exists() and not ahead.ready()
+        here.touch()
+        assert ahead.result() != PARENT
+
+
+@needs_cores
+def test_an_error_ahead_is_raised_here_with_the_helper_traceback():
+    with parallel.Ahead(_fails_beside) as ahead:
+        with pytest.raises(ValueError, match="bad piece") as info:
+            ahead.result()
+    assert "_fails_beside" in str(info.value.__cause__)
+
+
+@needs_cores
+def test_a_helper_ahead_that_dies_is_an_error_not_a_hang():
+    with parallel.Ahead(lambda: os._exit(9)) as ahead:
+        with pytest.raises(parallel.WorkerLost, match="exit code 9"):
+            ahead.result()
+
+
+@needs_cores
+def test_a_result_ahead_never_taken_is_not_waited_for():
+    with pytest.raises(KeyError):
+        with parallel.Ahead(lambda: time.sleep(60)) as ahead:
+            pid = ahead._helper.pid
+            raise KeyError("an error here before the result is needed")
+    with pytest.raises(ProcessLookupError):  # stopped and reaped, not left sleeping
+        os.kill(pid, 0)
+
+
+def test_ahead_on_one_core_runs_the_work_here_when_its_result_is_asked_for(monkeypatch):
+    monkeypatch.setattr(parallel, "workers", lambda: 1)
+    ran = []
+    with parallel.Ahead(lambda: ran.append(os.getpid()) or "done") as ahead:
+        assert ran == [] and ahead.ready()
+        assert ahead.result() == "done" and ran == [PARENT]
