@@ -141,12 +141,13 @@ class Sample:
     extra: dict = field(default_factory=dict)
 
 
-def measure(cmd: list[str], cwd: Path, env: dict | None, period: float, mode: str) -> Sample:
+def measure(cmd: list[str], cwd: Path, env: dict | None, period: float | None, mode: str) -> Sample:
     """Run `cmd` to completion; its wall time and the peak memory of its process tree.
 
     The exact peak RSS comes from wait4(), whose rusage covers the child and every
     descendant it waited for (multiprocessing pools join their workers): that is the
-    largest single process. The tree's peak total is sampled while it runs.
+    largest single process. The tree's peak total is sampled while it runs, unless `period`
+    is None (a timed run, see bench_size: the tree's memory is then reported as 0).
 
     Every build starts once the files of the one before are on disk (os.sync): the system
     writing a cold build's 260 MB of output back in the background slowed the build after
@@ -158,10 +159,12 @@ def measure(cmd: list[str], cwd: Path, env: dict | None, period: float, mode: st
         proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdin=subprocess.DEVNULL,
                                 stdout=subprocess.DEVNULL, stderr=err)
         sampler = TreeSampler(proc.pid, period, mode)
-        sampler.start()
+        if period is not None:
+            sampler.start()
         _, status, usage = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - started
-        sampler.stop()
+        if period is not None:
+            sampler.stop()
         proc.returncode = os.waitstatus_to_exitcode(status)
         err.seek(0)
         stderr = err.read().decode("utf-8", "replace")
@@ -239,7 +242,7 @@ class GardenTool:
         self.env["XDG_CACHE_HOME"] = str(work / "xdg-cache")
         self.xdg = work / "xdg-cache"
 
-    def build(self, garden: GeneratedGarden, period: float, mode: str, *extra: str) -> Sample:
+    def build(self, garden: GeneratedGarden, period: float | None, mode: str, *extra: str) -> Sample:
         s = measure([*self.cmd, "build", str(garden.root), *extra], garden.root, self.env, period, mode)
         # "garden: N notes read, P pages published, F files in build/ (W written), ... in S s"
         m = re.search(r"\((\d+) written\).*?(\d+) warnings?, (\d+) errors? in ([\d.]+) s", s.stderr)
@@ -262,7 +265,7 @@ class HugoTool:
     def __init__(self, exe: str):
         self.exe = exe
 
-    def build(self, site: Path, period: float, mode: str) -> Sample:
+    def build(self, site: Path, period: float | None, mode: str) -> Sample:
         remove(site / "public", site / "resources", site / ".hugo-cache")
         env = dict(os.environ, HUGO_CACHEDIR=str(site / ".hugo-cache"))
         s = measure([self.exe, "--quiet", "--source", str(site), "--destination", str(site / "public")],
@@ -279,7 +282,7 @@ class EleventyTool:
     def __init__(self, node: str):
         self.node = node
 
-    def build(self, site: Path, period: float, mode: str) -> Sample:
+    def build(self, site: Path, period: float | None, mode: str) -> Sample:
         remove(site / "_site", site / ".cache")
         s = measure([self.node, str(ELEVENTY_CLI), "--quiet", "--config=eleventy.config.cjs"], site, None,
                     period, mode)
@@ -291,11 +294,13 @@ class EleventyTool:
 
 # --- the run -------------------------------------------------------------------------------
 
-def summarize(samples: list[Sample]) -> dict:
+def summarize(samples: list[Sample], memory: list[Sample] | None = None) -> dict:
+    """Times from the timed runs; the tree's memory from the memory run, if there was one."""
     seconds = [s.seconds for s in samples]
+    watched = memory or samples
     out = {"median_s": statistics.median(seconds), "min_s": min(seconds), "max_s": max(seconds),
-           "tree_mb": statistics.median(s.tree_mb for s in samples),
-           "tree_rss_mb": statistics.median(s.tree_rss_mb for s in samples),
+           "tree_mb": statistics.median(s.tree_mb for s in watched),
+           "tree_rss_mb": statistics.median(s.tree_rss_mb for s in watched),
            "max_rss_mb": statistics.median(s.max_rss_mb for s in samples),
            "files": samples[-1].files, "bytes": samples[-1].bytes}
     for key in ("written", "warnings", "reported_seconds"):
@@ -340,11 +345,20 @@ def bench_size(n: int, args, tools: dict, work: Path) -> dict:
         sites["eleventy"] = work / f"eleventy-{n}"
         info["eleventy_site"] = to_eleventy(garden.content, sites["eleventy"], NODE_DIR)
 
+    # Sampling a process tree's memory costs the build measured some of its time: reading
+    # smaps_rollup walks the page tables of every process, and the sampler takes CPU time a
+    # build that uses every core would have used. So the tree's memory comes from a run of
+    # its own (run 0, not timed) and the timed runs are not watched; --sample-timed does both
+    # in the same runs instead.
     samples: dict[str, list[Sample]] = {}
-    period, mode = args.sample_ms / 1000, args.memory
+    memory: dict[str, list[Sample]] = {}
+    sampled, mode = args.sample_ms / 1000, args.memory
     g = tools["garden"]
     verify = []
-    for run in range(1, args.runs + 1):
+    for run in range(1 if args.sample_timed else 0, args.runs + 1):
+        period = sampled if run == 0 or args.sample_timed else None
+        into = memory if run == 0 else samples
+        label = "memory run" if run == 0 else f"run {run}/{args.runs}"
         garden.restore()
         g.clean(garden)
         for step in GARDEN_STEPS:
@@ -355,10 +369,11 @@ def bench_size(n: int, args, tools: dict, work: Path) -> dict:
             elif step == "delete one":
                 garden.delete_one()
             s = g.build(garden, period, mode)
-            samples.setdefault(f"garden {step}", []).append(s)
-            log(f"  {n} run {run}/{args.runs} garden {step:<10} {s.seconds:7.2f} s  {s.tree_mb:6.0f} MB"
+            into.setdefault(f"garden {step}", []).append(s)
+            log(f"  {n} {label} garden {step:<10} {s.seconds:7.2f} s  "
+                + (f"{s.tree_mb:6.0f} MB" if period is not None else f"{'':6}   ")
                 + (f"  ({s.extra['written']} written)" if "written" in s.extra else ""))
-        if args.verify:
+        if args.verify and run > 0:
             cold_out = garden.root / "verify-build"
             remove(cold_out)
             g.build(garden, period, mode, "--no-cache", "--out", str(cold_out))
@@ -368,12 +383,14 @@ def bench_size(n: int, args, tools: dict, work: Path) -> dict:
             remove(cold_out)
         for name, site in sites.items():
             s = tools[name].build(site, period, mode)
-            samples.setdefault(f"{name} cold", []).append(s)
-            log(f"  {n} run {run}/{args.runs} {name} cold {' ' * (14 - len(name))}{s.seconds:7.2f} s  "
-                f"{s.tree_mb:6.0f} MB")
+            into.setdefault(f"{name} cold", []).append(s)
+            log(f"  {n} {label} {name} cold {' ' * (14 - len(name))}{s.seconds:7.2f} s  "
+                + (f"{s.tree_mb:6.0f} MB" if period is not None else ""))
     garden.restore()
 
-    steps = {key: {"summary": summarize(values), "runs": [asdict(v) | {"stderr": v.stderr[-500:]} for v in values]}
+    steps = {key: {"summary": summarize(values, memory.get(key)),
+                   "runs": [asdict(v) | {"stderr": v.stderr[-500:]} for v in values],
+                   "memory_runs": [asdict(v) | {"stderr": v.stderr[-500:]} for v in memory.get(key, [])]}
              for key, values in samples.items()}
     cold = steps["garden cold"]["summary"]
     ratios = {}
@@ -436,6 +453,8 @@ def main(argv=None) -> int:
                    help="tree memory as the sum of PSS (default: shared pages once) or of RSS (cheaper, "
                         "an upper bound)")
     p.add_argument("--sample-ms", type=float, default=50, help="memory sampling period (default 50 ms)")
+    p.add_argument("--sample-timed", action="store_true",
+                   help="sample the tree's memory during the timed runs, not in a run of its own before them")
     p.add_argument("--verify", action="store_true",
                    help="after each run's incremental builds, compare the site with a cold build")
     p.add_argument("--work", type=Path, default=BENCH / "out" / "work", help="where gardens are generated")
@@ -470,7 +489,9 @@ def main(argv=None) -> int:
 
     load = os.getloadavg()
     header = (f"garden bench: {os.cpu_count()} cores, load {load[0]:.1f} {load[1]:.1f} {load[2]:.1f} at start, "
-              f"{args.runs} run{'s' * (args.runs != 1)} each, medians\n"
+              f"{args.runs} run{'s' * (args.runs != 1)} each, medians"
+              + (", memory sampled in the timed runs\n" if args.sample_timed else
+                 ", memory from a run of its own before the timed runs\n")
               + " · ".join(f"{k}: {v}" for k, v in versions.items() if v)
               + (f"\nnot measured: {', '.join(skipped)} (not installed or skipped; see bench/README.md)"
                  if skipped else ""))
@@ -478,7 +499,7 @@ def main(argv=None) -> int:
     results = {"date": datetime.datetime.now().isoformat(timespec="seconds"), "versions": versions,
                "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "load_at_start": load},
                "settings": {"sizes": sizes, "runs": args.runs, "seed": args.seed, "memory": args.memory,
-                            "sample_ms": args.sample_ms},
+                            "sample_ms": args.sample_ms, "sample_timed": args.sample_timed},
                "sizes": {}}
     tables, code = [], 0
     _TRASH = args.work / ".trash"
