@@ -16,6 +16,7 @@ import hashlib
 import json
 import os
 import shutil
+import stat
 from pathlib import Path
 
 from .diagnostics import GardenError
@@ -99,8 +100,8 @@ class Output:
     def stage_copy(self, site_path: str, source: Path) -> tuple[str, bool]:
         """Stage a copy of `source` unless the current file is that copy: (its key, whether
         staged). Safe to call from worker processes, like `stage`."""
-        stat = source.stat()
-        key = f"copy:{stat.st_size}:{stat.st_mtime_ns}"
+        st = source.stat()
+        key = f"copy:{st.st_size}:{st.st_mtime_ns}"
         target = self._target(site_path)
         changed = not self.unchanged(site_path, key)
         if changed:
@@ -176,8 +177,8 @@ class Output:
     def commit(self) -> list[str]:
         """Move staged files into place, remove what the previous build wrote and this one did not."""
         moved: list[str] = []
-        self._refuse_links(self.staging, "")
-        self._move(self.staging, "", moved)
+        self._refuse_links(os.fspath(self.staging), "")
+        self._move(os.fspath(self.staging), "", moved)
         gone = sorted(set(self.old) - set(self.new))
         for rel in gone:
             path = self.out / rel
@@ -204,49 +205,56 @@ class Output:
         tmp.write_text(json.dumps({"generator": "garden", "files": dict(sorted(files.items()))}, indent=0))
         os.replace(tmp, self.out / MANIFEST)
 
-    def _refuse_links(self, staged: Path, rel: str) -> None:
+    def _refuse_links(self, staged: str, rel: str) -> None:
         """Before anything moves: a link where the site puts a folder would have its files
         written wherever it leads, so the build stops and the previous site stays whole."""
         for entry in os.scandir(staged):
             if not entry.is_dir():
                 continue
             name = f"{rel}/{entry.name}" if rel else entry.name
-            final = self.out / name
-            if final.is_symlink():
+            final = f"{self._root}/{name}"
+            try:
+                mode = os.lstat(final).st_mode
+            except OSError:
+                continue  # nothing there yet
+            if stat.S_ISLNK(mode):
                 raise GardenError(f"'{name}' in the output folder is a link garden did not write; "
-                                  "refusing to write through it", str(final), hint="remove the link")
-            if final.is_dir():
-                self._refuse_links(Path(entry.path), name)
+                                  "refusing to write through it", final, hint="remove the link")
+            if stat.S_ISDIR(mode):
+                self._refuse_links(entry.path, name)
 
     def _through_link(self, rel: str) -> bool:
         """Whether a folder on the way to `rel` in the output folder is a link."""
         parts = rel.split("/")[:-1]
         return any((self.out.joinpath(*parts[:i])).is_symlink() for i in range(1, len(parts) + 1))
 
-    def _move(self, staged: Path, rel: str, moved: list[str]) -> None:
+    def _move(self, staged: str, rel: str, moved: list[str]) -> None:
         """Move the staged tree into the output folder: a folder the site did not have moves
-        whole (one rename, however many pages it holds), files replace theirs one by one."""
+        whole (one rename, however many pages it holds), files replace theirs one by one.
+        Paths as strings: a cold build moves thousands of folders, and a Path for each took
+        as long as the renames."""
         for entry in os.scandir(staged):
             name = f"{rel}/{entry.name}" if rel else entry.name
-            final = self.out / name
+            final = f"{self._root}/{name}"
             if entry.is_dir():
-                if final.is_dir():
-                    self._move(Path(entry.path), name, moved)
+                if os.path.isdir(final):
+                    self._move(entry.path, name, moved)
                     continue
+                cut = len(entry.path) + 1
                 for folder, _, files in os.walk(entry.path):  # the kinds scandir read: no stat per file
-                    inside = os.path.relpath(folder, entry.path).replace(os.sep, "/")
-                    moved.extend(f"{name}/{f}" if inside == "." else f"{name}/{inside}/{f}" for f in files)
-                if final.exists() or final.is_symlink():  # a file where the new site has a folder
+                    inside = folder[cut:].replace(os.sep, "/")
+                    moved.extend(f"{name}/{inside}/{f}" if inside else f"{name}/{f}" for f in files)
+                if os.path.lexists(final):  # a file where the new site has a folder
                     if name not in self.old:
                         raise GardenError(f"'{name}' in the output folder is a file garden did not write; "
-                                          "refusing to replace it with a folder", str(final))
-                    final.unlink()
+                                          "refusing to replace it with a folder", final)
+                    os.unlink(final)
                 os.rename(entry.path, final)
                 continue
             try:
                 os.replace(entry.path, final)
             except IsADirectoryError:  # a folder where the new site has a file
-                self._remove_own_folder(final)
+                self._remove_own_folder(Path(final))
                 os.replace(entry.path, final)
             moved.append(name)
 
