@@ -130,10 +130,10 @@ class TreeSampler(threading.Thread):
 @dataclass
 class Sample:
     seconds: float  # wall time, start to exit
-    tree_mb: float  # peak memory of the process tree (sum of PSS, or of RSS with --memory rss; sampled)
-    tree_rss_mb: float  # peak sum of the tree's resident sets (an upper bound; sampled)
+    tree_mb: float | None  # peak memory of the process tree (sum of PSS, or of RSS with --memory rss; sampled)
+    tree_rss_mb: float | None  # peak sum of the tree's resident sets (an upper bound; sampled)
     max_rss_mb: float  # the largest single process's peak RSS (exact, from the kernel)
-    processes: int  # processes alive at the tree's peak
+    processes: int | None  # processes alive at the tree's peak
     code: int
     stderr: str = ""
     files: int = 0  # in the output folder afterwards
@@ -168,6 +168,8 @@ def measure(cmd: list[str], cwd: Path, env: dict | None, period: float | None, m
         proc.returncode = os.waitstatus_to_exitcode(status)
         err.seek(0)
         stderr = err.read().decode("utf-8", "replace")
+    if period is None:  # not watched: no figure rather than a zero
+        return Sample(seconds, None, None, usage.ru_maxrss / 1024, None, proc.returncode, stderr)
     return Sample(seconds, sampler.peak / MB, sampler.peak_rss / MB, usage.ru_maxrss / 1024, sampler.peak_processes,
                   proc.returncode, stderr)
 

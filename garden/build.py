@@ -7,16 +7,16 @@ import time
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from . import plural
 from .cache import Bodies, Cache, Index, State, code_version
 from .config import Config, fingerprint
 from .dates import git_head
 from .diagnostics import ERROR, Diagnostic, GardenError, Report
-from .load import UnreadableText, load, prefetch
+from .load import UnreadableText, Vault, load, prefetch
 from .model import Note
-from .parallel import PARALLEL_MIN, Ahead, beside, can_fork, pmap
+from .parallel import PARALLEL_MIN, Ahead, WorkerLost, beside, can_fork, pmap
 from .progress import Progress
 from .theme import Theme
 from .write import Output, check_output, digest
@@ -97,37 +97,37 @@ def _build(cfg: Config, force: bool, progress: Progress | None, use_cache: bool,
     index = cache.load_index()
     cache.prepare()
     state = found = None
-    with stage("load"):
+    with stage("load"):  # the cache's state included, when it loads beside the scout
         if use_cache and index.files and cache.session is None and can_fork():
             # A rebuild, most likely: the cache's state loads here while a helper walks the
-            # vault, looks for site files gone and parses the few notes that changed. The
-            # state is left half loaded if the helper finds that nothing changed.
+            # vault, looks for site files gone and parses the few notes that changed. If the
+            # helper finds the site current, the state stops loading and is dropped.
             with Ahead(lambda: _scout(cfg, index, theme, cache.bodies, parse=True)) as scout:
-                def nothing_changed() -> bool:
+                def site_current() -> bool:  # takes the scout's findings once they are in
                     nonlocal found
                     if found is None and scout.ready():
-                        found = scout.result()
-                    return found is not None and found[2] == index.inputs and not stale
-                state = cache.load_state(stop=nothing_changed)
-                found = found or scout.result()
+                        found = _scouted(scout, cfg, index, theme, cache.bodies)
+                    return found is not None and found.current(index, stale)
+                state = cache.load_state(stop=site_current)
+                found = found or _scouted(scout, cfg, index, theme, cache.bodies)
         else:
             found = _scout(cfg, index, theme, cache.bodies)
-    diagnostics, vault, inputs, gone, parsed = found
-    report.extend(diagnostics)
-    if use_cache and not stale and inputs == index.inputs and (current := Output(cfg.out, gone=gone)).intact():
+    report.extend(found.diagnostics)
+    vault = found.vault
+    if use_cache and found.current(index, stale):
         report.extend(index.diagnostics)  # nothing changed since the last build: the site is current
-        return BuildResult(index.notes, index.pages, len(current.old), 0, report,
+        return BuildResult(index.notes, index.pages, found.files, 0, report,
                            time.perf_counter() - started, None, timings, [])
     from .resolve import resolve
     with stage("parse"):
-        notes, state = parse_vault(cfg, vault, cache, report, progress, state, parsed)
+        notes, state = parse_vault(cfg, vault, cache, report, progress, state, found.parsed)
     with stage("resolve"):
         garden = resolve(notes, list(vault.attachments), cfg, report, state.resolutions, state.history, state.shape)
     if not garden.pages:
         raise GardenError(nothing_published(cfg, len(notes)), str(cfg.vault))
     garden.bodies = cache.bodies
 
-    output = Output(cfg.out, stale, gone)
+    output = Output(cfg.out, stale, found.gone)
     output.begin()
     try:
         with stage("render"):
@@ -140,7 +140,7 @@ def _build(cfg: Config, force: bool, progress: Progress | None, use_cache: bool,
         output.abort()
         raise
     if written is not None:  # a held-back site must not look current to the next build
-        cache.save(Index(file_stats(vault, notes), inputs, report.items, len(garden.pages), len(notes)),
+        cache.save(Index(file_stats(vault, notes), found.inputs, report.items, len(garden.pages), len(notes)),
                    state.after({n.rel: n for n in notes}, rendered, garden.resolutions, _history(garden),
                                garden.shape, basis))
     return BuildResult(len(notes), len(garden.pages), len(output.new), output.changed, report,
@@ -174,24 +174,49 @@ def load_vault(cfg: Config, report: Report, index: Index):
                 known=index.files, mounts=cfg.mount_folders())
 
 
-SCOUT_PARSE = 16  # notes a scout parses, at most: more are parsed across cores
+SCOUT_PARSE = 16  # notes a scout parses, at most: more are parsed once the state has loaded
 
 
-def _scout(cfg: Config, index: Index, theme: Theme, bodies: Bodies, parse: bool = False) -> tuple:
-    """What a build finds before it needs the cache's state: the problems found on the way,
-    the vault walked, the fingerprint of its inputs, the files the last build wrote that are
-    gone from the site, and (if `parse` and a few notes changed) those parsed, by vault path."""
+class Scouted(NamedTuple):
+    """What a build finds before it needs the cache's state (see _scout)."""
+    diagnostics: list  # the problems found on the way (walking the vault)
+    vault: Vault
+    inputs: str  # the fingerprint of every input (see input_fingerprint)
+    gone: set[str]  # the files the last build wrote that the site no longer has
+    intact: bool  # whether the site holds every file the last build wrote, as it wrote it
+    files: int  # the files the last build wrote
+    parsed: dict[str, Note]  # the notes that changed, parsed, if `_scout` was asked to and few did
+
+    def current(self, index: Index, stale: frozenset) -> bool:
+        """Whether the site is as this garden builds it: nothing read changed since the build
+        that wrote it, nothing of it is gone, and no preview wrote over it."""
+        return self.inputs == index.inputs and self.intact and not stale
+
+
+def _scout(cfg: Config, index: Index, theme: Theme, bodies: Bodies, parse: bool = False) -> Scouted:
+    """What a build finds before it needs the cache's state; `parse`: parse the notes that
+    changed, if they are few."""
     report = Report()
     vault = load_vault(cfg, report, index)
     inputs = input_fingerprint(cfg, theme, vault)
-    gone = Output(cfg.out).gone()
+    site = Output(cfg.out)
+    gone = site.gone()
     parsed = {}
     if parse and inputs != index.inputs:
         known = index.files
         changed = [s for s in vault.sources if not s.digest or known.get(s.rel, ("", "", ""))[2] != s.digest]
         if len(changed) <= SCOUT_PARSE:
             parsed = {s.rel: _parse_one((cfg, changed, bodies), i) for i, s in enumerate(changed)}
-    return report.items, vault, inputs, gone, parsed
+    return Scouted(report.items, vault, inputs, gone, site.intact(), len(site.old), parsed)
+
+
+def _scouted(scout: Ahead, cfg: Config, index: Index, theme: Theme, bodies: Bodies) -> Scouted:
+    """The scout's findings; found here if its helper died (the scout only reads, and a body
+    it left half written in its pack is never read)."""
+    try:
+        return scout.result()
+    except WorkerLost:
+        return _scout(cfg, index, theme, bodies, parse=True)
 
 
 def parse_vault(cfg: Config, vault, cache: Cache, report: Report, progress: Progress,
@@ -201,7 +226,7 @@ def parse_vault(cfg: Config, vault, cache: Cache, report: Report, progress: Prog
     if state is None:
         state = cache.load_state()
     cache.prepare()
-    notes = parse_all(vault.sources, cfg, state, cache.bodies, progress, parsed or {})
+    notes = parse_all(vault.sources, cfg, state, cache.bodies, progress, parsed)
     for note in notes:
         report.extend(note.diagnostics)
     return [n for n in notes if n.digest], state  # a file that could not be read is no note

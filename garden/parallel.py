@@ -209,33 +209,41 @@ def beside(elsewhere, here) -> tuple:
 class Ahead:
     """fn() started now in a forked helper, its result taken when this process needs it
     (`result`), so that the two work at once. What fn returns must pickle. Where no helper
-    can start, fn runs when its result is asked for. Used as a context manager, so a helper
-    whose result is never asked for (an error here) is stopped."""
+    can start, fn runs when its result is first asked for. Used as a context manager, so a
+    helper whose result is never asked for (an error here) is stopped."""
 
     def __init__(self, fn):
         self.fn = fn
         self._ours = self._helper = None
+        self._outcome: tuple | None = None  # (result, error) once taken: asked again, the same
         if can_fork():
             self._ours, self._helper = _start(_alone, fn)
 
+    def ready(self) -> bool:
+        """Whether `result` would return (or raise) without waiting for the helper."""
+        return self._helper is None or self._outcome is not None or self._ours.poll()
+
     def result(self):
-        if self._helper is None:
-            return self.fn()
-        try:
-            _, result, error = pickle.loads(self._ours.recv_bytes())
-        except (EOFError, OSError):
-            self._helper.join()
-            raise WorkerLost("a worker process stopped before its work was done "
-                             f"(exit code {self._helper.exitcode})") from None
-        finally:
-            self._end(kill=False)
+        """What fn returned; raises what it raised, or WorkerLost if the helper died."""
+        if self._outcome is None:
+            self._outcome = self._take()
+        result, error = self._outcome
         if error is not None:
             raise error
         return result
 
-    def ready(self) -> bool:
-        """Whether `result` would return at once."""
-        return self._helper is None or self._ours.poll()
+    def _take(self) -> tuple:
+        if self._helper is None:
+            return self.fn(), None
+        try:
+            _, result, error = pickle.loads(self._ours.recv_bytes())
+        except (EOFError, OSError):
+            self._helper.join()
+            return None, WorkerLost("a worker process stopped before its work was done "
+                                    f"(exit code {self._helper.exitcode})")
+        finally:
+            self._end(kill=False)
+        return result, error
 
     def _end(self, kill: bool) -> None:
         if self._helper is None:

@@ -63,7 +63,9 @@ class Output:
     def __init__(self, out: Path, stale=(), gone: set[str] | None = None):
         """`stale`: files written since the manifest was (a preview of `garden serve`): their
         manifest keys no longer say what they hold, so they are rendered and compared again.
-        `gone`: the files of the manifest found missing from the site (see `gone`), if known."""
+        `gone`: the files of the manifest found missing from the site (see `gone`), if known;
+        the build then takes the others to be there (one deleted while it runs is written
+        again by the next build, which finds it gone)."""
         self.out = out
         self._root = os.fspath(out)  # where a site path's current file is: f"{root}/{site path}"
         self.staging = out / STAGING
@@ -113,8 +115,11 @@ class Output:
         return self.old.get(site_path) == key and self._there(site_path)
 
     def gone(self) -> set[str]:
-        """The files the manifest names that the site no longer has (someone deleted them)."""
-        return {site_path for site_path in self.old if not self._there(site_path)}
+        """The files the manifest names that the site no longer has (someone deleted them),
+        looked for once: later questions about them read this answer."""
+        if self._gone is None:
+            self._gone = {site_path for site_path in self.old if not self._there(site_path)}
+        return self._gone
 
     def _there(self, site_path: str) -> bool:
         """Whether the site has the file now. A folder asked about twice is listed once and

@@ -516,3 +516,21 @@ def test_a_build_that_finds_nothing_changed_leaves_the_state_half_loaded(tmp_pat
     assert build(cfg).changed > 0
     built(vault, tmp_path / "cold", use_cache=False)
     assert snapshot(out) == snapshot(tmp_path / "cold")
+
+
+def test_a_rebuild_whose_scout_dies_finds_what_it_would_have_found(tmp_path, monkeypatch):
+    """The helper that walks the vault while the state loads is killed (say, by the system
+    running out of memory): the build does its work itself and the site is as ever."""
+    import garden.build as building
+
+    vault, out = tmp_path / "vault", tmp_path / "out"
+    write_files(vault, BASE)
+    cfg = load_config(vault, out=out)
+    build(cfg)
+    parent, real = os.getpid(), building._scout
+    monkeypatch.setattr(building, "_scout", lambda *a, **k: real(*a, **k) if os.getpid() == parent else os._exit(9))
+    edit(vault, {"notes/Beta.md": BASE["notes/Beta.md"].replace("Intro.", "Intro, again.")})
+    assert build(cfg).changed > 0
+    built(vault, tmp_path / "cold", use_cache=False)
+    assert snapshot(out) == snapshot(tmp_path / "cold")
+    assert build(cfg).changed == 0  # and the next build finds the site current

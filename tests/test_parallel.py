@@ -190,3 +190,14 @@ def test_ahead_on_one_core_runs_the_work_here_when_its_result_is_asked_for(monke
     with parallel.Ahead(lambda: ran.append(os.getpid()) or "done") as ahead:
         assert ran == [] and ahead.ready()
         assert ahead.result() == "done" and ran == [PARENT]
+
+
+@needs_cores
+def test_a_result_ahead_asked_for_twice_is_the_same_not_made_again():
+    with parallel.Ahead(os.getpid) as ahead:
+        first = ahead.result()
+        assert ahead.ready() and ahead.result() == first != PARENT
+    with parallel.Ahead(lambda: os._exit(9)) as ahead:
+        for _ in range(2):
+            with pytest.raises(parallel.WorkerLost):
+                ahead.result()
