@@ -4,12 +4,20 @@ section or a block)."""
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-from markdown_it import MarkdownIt
-from markdown_it.rules_core.normalize import normalize
-from markdown_it.token import Token
+# markdown-it is imported where a note is parsed: the rest of the pipeline reads a few names
+# of this package (a heading's id, the media kinds, the home tag) in a rebuild whose notes a
+# helper parsed, and importing the parser for them was 0.02 s of it.
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
-from .annotations import Settings
+    from .annotations import Settings
+
+
+def escape_html(raw: str) -> str:
+    """markdown-it's escapeHtml (&, <, > and "), here so that using it loads no parser."""
+    return raw.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
 def _inline_with_lines(state) -> None:
@@ -18,6 +26,8 @@ def _inline_with_lines(state) -> None:
     Text without a single character that could start an inline rule (most headings, many
     list items and table cells) is one text token: it is made here directly, as the inline
     parser would make it, without setting up the parser for it."""
+    from markdown_it.token import Token
+
     md = state.md
     offset = state.env.get("line_offset", 0)
     terminator = md.inline.terminator_re
@@ -36,6 +46,7 @@ def _normalize(state) -> None:
     """markdown-it's normalize rule (CR LF and CR to LF, NUL to U+FFFD), only when there is
     one of those to replace: otherwise its two regex passes over the note change nothing."""
     if "\r" in state.src or "\0" in state.src:
+        from markdown_it.rules_core.normalize import normalize
         normalize(state)
 
 
@@ -47,10 +58,11 @@ def create_markdown(settings: Settings | None = None, www: bool = True) -> Markd
     no "www." is parsed without it (same output, see parse.parse_note)."""
     # The plugins (and Pygments, latex2mathml behind them) are imported here, on the first
     # note parsed: a rebuild that parses nothing never pays for them.
+    from markdown_it import MarkdownIt
     from mdit_py_plugins.footnote import footnote_plugin
     from mdit_py_plugins.gfm_autolink import gfm_autolink_plugin
 
-    from .annotations import annotations_plugin
+    from .annotations import Settings, annotations_plugin
     from .blockids import blockids_plugin
     from .callouts import callouts_plugin
     from .code import code_plugin

@@ -7,13 +7,15 @@ disagree.
 from __future__ import annotations
 
 import re
-
-from markdown_it import MarkdownIt
-from markdown_it.common.utils import escapeHtml
+from typing import TYPE_CHECKING
 
 from ..model import Heading
 from ..paths import slugify_segment
+from . import escape_html as escapeHtml
 from .tags import HOME_TAG
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 
 # Ids the page around a note already uses (the theme's templates and scripts, footnotes,

@@ -8,12 +8,14 @@ refuses to fire inside a link.
 from __future__ import annotations
 
 import re
-
-from markdown_it import MarkdownIt
-from markdown_it.common.utils import escapeHtml
+from typing import TYPE_CHECKING
 
 from ..model import Link
+from . import escape_html as escapeHtml
 from .slots import close_slot, line_of, open_slot, register
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 # The Digital Garden plugin's mark of the home page: a flag for garden, not a topic, so an
 # inline #gardenEntry is read (see resolve) but never shown.

@@ -7,12 +7,14 @@ escaped brackets (`\\[\\[`) stay text. In tables markdown-it has already turned
 from __future__ import annotations
 
 import posixpath
-
-from markdown_it import MarkdownIt
-from markdown_it.common.utils import escapeHtml
+from typing import TYPE_CHECKING
 
 from ..model import Link
+from . import escape_html as escapeHtml
 from .slots import close_slot, line_of, open_slot, register
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 IMAGE = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".avif", ".bmp", ".ico"}
 AUDIO = {".mp3", ".wav", ".ogg", ".m4a", ".flac", ".3gp", ".opus", ".aac"}
