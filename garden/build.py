@@ -96,22 +96,8 @@ def _build(cfg: Config, force: bool, progress: Progress | None, use_cache: bool,
     theme = Theme(cfg, cache.folder / "templates" if cache.enabled else None)
     index = cache.load_index()
     cache.prepare()
-    state = found = None
     with stage("load"):  # the cache's state included, when it loads beside the scout
-        if use_cache and index.files and cache.session is None and can_fork():
-            # A rebuild, most likely: the cache's state loads here while a helper walks the
-            # vault, looks for site files gone and parses the few notes that changed. If the
-            # helper finds the site current, the state stops loading and is dropped.
-            with Ahead(lambda: _scout(cfg, index, theme, cache.bodies, parse=True)) as scout:
-                def site_current() -> bool:  # takes the scout's findings once they are in
-                    nonlocal found
-                    if found is None and scout.ready():
-                        found = _scouted(scout, cfg, index, theme, cache.bodies)
-                    return found is not None and found.current(index, stale)
-                state = cache.load_state(stop=site_current)
-                found = found or _scouted(scout, cfg, index, theme, cache.bodies)
-        else:
-            found = _scout(cfg, index, theme, cache.bodies)
+        found, state = _look(cfg, index, theme, cache, stale)
     report.extend(found.diagnostics)
     vault = found.vault
     if use_cache and found.current(index, stale):
@@ -153,6 +139,7 @@ def read_garden(cfg: Config, report: Report, progress: Progress | None = None,
     `report`. What `garden check` runs; writes nothing but the parse cache."""
     from .resolve import resolve
     cache = Cache(cfg.cache_dir, fingerprint(cfg), enabled=use_cache)
+    cache.prepare()
     vault = load_vault(cfg, report, cache.load_index())
     notes, state = parse_vault(cfg, vault, cache, report, progress or Progress(enabled=False))
     garden = resolve(notes, list(vault.attachments), cfg, report, state.resolutions, state.history, state.shape)
@@ -210,13 +197,29 @@ def _scout(cfg: Config, index: Index, theme: Theme, bodies: Bodies, parse: bool 
     return Scouted(report.items, vault, inputs, gone, site.intact(), len(site.old), parsed)
 
 
-def _scouted(scout: Ahead, cfg: Config, index: Index, theme: Theme, bodies: Bodies) -> Scouted:
-    """The scout's findings; found here if its helper died (the scout only reads, and a body
-    it left half written in its pack is never read)."""
-    try:
-        return scout.result()
-    except WorkerLost:
-        return _scout(cfg, index, theme, bodies, parse=True)
+def _look(cfg: Config, index: Index, theme: Theme, cache: Cache, stale: frozenset) -> tuple[Scouted, State | None]:
+    """What the scout finds and, in a rebuild, the cache's state, loaded here while a helper
+    scouts (it walks the vault, looks for site files gone and parses the few notes that
+    changed); None when the helper found the site current first, and the state stopped
+    loading. A scout whose helper died is done here: it only reads, and a body it left half
+    written in its pack is never read."""
+    if not (cache.enabled and index.files and cache.session is None and can_fork()):
+        return _scout(cfg, index, theme, cache.bodies), None
+    found = None
+    with Ahead(lambda: _scout(cfg, index, theme, cache.bodies, parse=True)) as scout:
+        def take() -> Scouted:
+            try:
+                return scout.result()
+            except WorkerLost:
+                return _scout(cfg, index, theme, cache.bodies, parse=True)
+
+        def site_current() -> bool:  # takes the scout's findings once they are in
+            nonlocal found
+            if found is None and scout.ready():
+                found = take()
+            return found is not None and found.current(index, stale)
+        state = cache.load_state(stop=site_current)
+        return found or take(), state
 
 
 def parse_vault(cfg: Config, vault, cache: Cache, report: Report, progress: Progress,
@@ -225,7 +228,6 @@ def parse_vault(cfg: Config, vault, cache: Cache, report: Report, progress: Prog
     given), those in `parsed` already parsed; the cache's last state."""
     if state is None:
         state = cache.load_state()
-    cache.prepare()
     notes = parse_all(vault.sources, cfg, state, cache.bodies, progress, parsed)
     for note in notes:
         report.extend(note.diagnostics)
