@@ -84,6 +84,7 @@ class Output:
                 self.old[site_file] = ""
         self.new: dict[str, str] = {}
         self.changed = 0
+        self.staged: list[str] = []  # the files in the staging folder, as `note` was told
         self._made: set[str] = set()
         self._listings: dict[str, set[str] | None] = {}  # folder -> its files (see _there)
         self._gone = gone
@@ -178,12 +179,13 @@ class Output:
             raise GardenError(f"two outputs want the same file '{site_path}'")
         self.new[site_path] = key
         self.changed += changed
+        if changed:
+            self.staged.append(site_path)
 
     def commit(self) -> list[str]:
         """Move staged files into place, remove what the previous build wrote and this one did not."""
-        moved: list[str] = []
         self._refuse_links(os.fspath(self.staging), "")
-        self._move(os.fspath(self.staging), "", moved)
+        self._move(os.fspath(self.staging), "")
         gone = sorted(set(self.old) - set(self.new))
         for rel in gone:
             path = self.out / rel
@@ -197,7 +199,7 @@ class Output:
                 parent = parent.parent
         shutil.rmtree(self.staging, ignore_errors=True)
         self._save_manifest(self.new)
-        return sorted(moved) + gone
+        return sorted(self.staged) + gone
 
     def forget(self, site_files) -> None:
         """Mark these files' keys unknown in the manifest (see `stale`), for the next build."""
@@ -233,22 +235,18 @@ class Output:
         parts = rel.split("/")[:-1]
         return any((self.out.joinpath(*parts[:i])).is_symlink() for i in range(1, len(parts) + 1))
 
-    def _move(self, staged: str, rel: str, moved: list[str]) -> None:
+    def _move(self, staged: str, rel: str) -> None:
         """Move the staged tree into the output folder: a folder the site did not have moves
-        whole (one rename, however many pages it holds), files replace theirs one by one.
-        Paths as strings: a cold build moves thousands of folders, and a Path for each took
-        as long as the renames."""
+        whole (one rename, however many pages it holds, never listed: what it holds is what
+        `note` was told was staged), files replace theirs one by one. Paths as strings: a
+        cold build moves thousands of folders, and a Path for each took as long as the renames."""
         for entry in os.scandir(staged):
             name = f"{rel}/{entry.name}" if rel else entry.name
             final = f"{self._root}/{name}"
             if entry.is_dir():
                 if os.path.isdir(final):
-                    self._move(entry.path, name, moved)
+                    self._move(entry.path, name)
                     continue
-                cut = len(entry.path) + 1
-                for folder, _, files in os.walk(entry.path):  # the kinds scandir read: no stat per file
-                    inside = folder[cut:].replace(os.sep, "/")
-                    moved.extend(f"{name}/{inside}/{f}" if inside else f"{name}/{f}" for f in files)
                 if os.path.lexists(final):  # a file where the new site has a folder
                     if name not in self.old:
                         raise GardenError(f"'{name}' in the output folder is a file garden did not write; "
@@ -261,7 +259,6 @@ class Output:
             except IsADirectoryError:  # a folder where the new site has a file
                 self._remove_own_folder(Path(final))
                 os.replace(entry.path, final)
-            moved.append(name)
 
     def _remove_own_folder(self, folder: Path) -> None:
         """A folder where a file goes now: removed only if every file in it is one garden wrote."""

@@ -218,6 +218,28 @@ def test_an_edit_rewrites_only_the_pages_it_affects(tmp_path):
     assert len(rewritten) <= 3, rewritten  # (the search index and graph data change too: not pages)
 
 
+def test_a_build_names_exactly_the_site_files_it_wrote_or_removed(tmp_path):
+    """What a build reports written (serve reloads the pages among it) is what changed on disk:
+    every file of a first build, then the files an edit rewrote and the ones a deletion removed."""
+    vault, out = tmp_path / "vault", tmp_path / "out"
+    write_files(vault, BASE)
+
+    def site() -> dict[str, tuple[int, int]]:
+        return {p.relative_to(out).as_posix(): (p.stat().st_mtime_ns, p.stat().st_ino) for p in out.rglob("*")
+                if p.is_file() and p.name != ".garden-manifest.json"}
+
+    first = built(vault, out, use_cache=True)
+    before = site()
+    assert sorted(first.written) == sorted(before)
+    edit(vault, {"notes/Gamma.md": "---\ndg-publish: true\n---\nGamma, edited.\n", "Ways.md": None})
+    second = built(vault, out, use_cache=True)
+    after = site()
+    rewritten = {f for f, stamp in after.items() if before.get(f) != stamp}
+    removed = set(before) - set(after)
+    assert "notes/gamma/index.html" in rewritten and "ways/index.html" in removed
+    assert sorted(second.written) == sorted(rewritten | removed)
+
+
 def test_an_edited_template_is_used_by_the_next_cached_build(tmp_path):
     """Compiled templates are kept in the cache between builds; an edited one is compiled again."""
     vault, out = tmp_path / "vault", tmp_path / "out"
