@@ -8,6 +8,7 @@ import random
 import shutil
 import subprocess
 import time
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -116,6 +117,29 @@ def test_tokens_drop_stop_words_and_single_characters():
     assert search.tokenize("猫 と データ2024年", frozenset()) == ["猫", "と", "デー", "ータ", "2024", "年"]
     assert search.tokenize("학교에서 read", frozenset()) == ["학교", "교에", "에서", "read"]
     assert search.tokenize("葛\U000E0100城市", frozenset()) == ["葛城", "城市"]
+
+
+@pytest.mark.parametrize("text", [
+    "The Art of War, a Book: I read it 2 times in 2024.",
+    "snake_case and kebab-case, x.y.z; v2 or 2x?\tTabs\nand\r\nlines [[Wiki|links]] #tag/sub ~~ok~~ A B c",
+    "  ",
+    "Die Straße, the café",  # not ASCII: counted from tokenize's own words
+])
+def test_term_counts_count_exactly_the_terms_tokenize_finds(text):
+    _same_terms(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=80))
+def test_term_counts_of_any_ascii_text_are_tokenizes(text):
+    _same_terms(text)
+
+
+def _same_terms(text: str) -> None:
+    stop = search.stop_words("en")
+    counts = search.term_counts(text, stop)
+    assert counts == Counter(search.tokenize(text, stop))
+    assert list(counts) == list(dict.fromkeys(search.tokenize(text, stop)))  # in the order they first appear
 
 
 def test_big_shards_give_their_longer_prefixes_shards_of_their_own():

@@ -69,6 +69,11 @@ SHARD_BUDGET = 6000  # postings in one shard before longer prefixes get their ow
 LENGTHS_CHUNK = 1024  # documents per file of field lengths, about
 STORED_CHUNK = 8  # documents per file of result data, about: a result list reads about one per result
 ASCII_WORD = re.compile(r"[a-z0-9]{2,}")
+# For counting an ASCII text's words: every character that is not a lowercase letter or a
+# digit made a space, then a split, which finds ASCII_WORD's runs and the one-character
+# ones, dropped afterwards with the stop words (see term_counts).
+_ASCII_GAPS = str.maketrans({chr(c): " " for c in range(128) if not (chr(c).isdigit() or chr(c).islower())})
+_ONE_CHARACTER = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 # Words too common to find anything: Lucene's English stop words. The list travels in
 # meta.json, so the page drops the same words from queries.
 STOP_WORDS = {"en": frozenset("""a an and are as at be but by for if in into is it no not of on or such that
@@ -126,10 +131,21 @@ def _patterns():
 
 
 def term_counts(text: str, stop: frozenset[str]) -> Counter:
-    counts = Counter(_words(text))
-    for word in stop & counts.keys():
+    """The terms of `tokenize(text, stop)`, counted; an ASCII text is split rather than
+    searched, which counts its words a third faster (the index reads every page's text)."""
+    if text.isascii():
+        counts = Counter(text.lower().translate(_ASCII_GAPS).split())
+        unwanted = _with_one_character(stop)
+    else:
+        counts, unwanted = Counter(_words(text)), stop
+    for word in unwanted & counts.keys():
         del counts[word]
     return counts
+
+
+@lru_cache(maxsize=4)
+def _with_one_character(stop: frozenset[str]) -> frozenset[str]:
+    return stop | _ONE_CHARACTER
 
 
 def searchable(page: Page) -> bool:
