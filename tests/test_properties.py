@@ -13,6 +13,7 @@ import tempfile
 from xml.etree import ElementTree
 from pathlib import Path
 
+import pytest
 from conftest import broken_references, html_errors, write_files
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -205,3 +206,34 @@ def test_the_bare_www_check_agrees_with_its_regex(text):
     must give the regex's answer for every text, uppercase and two-letter lowercases too."""
     from garden.parse import _BARE_WWW, _bare_www
     assert _bare_www(text) == bool(_BARE_WWW.search(text))
+
+
+_URL_CHARS = list("AZaz09-._~:/?#@!$&'()*+,;=%[]\\ é<>\"`{}|^")
+_LABEL = st.text(alphabet=st.sampled_from(list("aZ09-_.")), max_size=70)
+
+
+@pytest.mark.parametrize("url", [
+    "https://example.org/a/b?c=d&e=f#g", "HTTPS://Example.COM/Path_(x)", "https://x.org/a%2Fb%zz",
+    "http://@", "http://a@b/", "http://@.org/", "http://,:0", "https://x.org/a b", "https://x.org/é", "http://[::1]/",
+    "https://" + "a" * 64 + ".org/", "https://" + ".".join(["a" * 60] * 5) + "/", "https://x.org:123456/",
+    "https://xn--caf-dma.org/", "https://münchen.de/", "mailto:a@b.c", "notes/Some Note.md",
+])
+def test_plain_web_addresses_are_normalized_as_markdown_it_does(url):
+    """Links skip markdown-it's address parser only where it would change nothing."""
+    from markdown_it.common.normalize_url import normalizeLink
+
+    from garden.markdown.links import normalize_link
+    assert normalize_link(url) == normalizeLink(url)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.sampled_from(["http://", "https://", "HTTP://", "https:/", ""]),
+       st.lists(_LABEL, min_size=1, max_size=4).map(".".join),
+       st.sampled_from(["", ":80", ":0", ":123456", ":x", "@h"]),
+       st.text(alphabet=st.sampled_from(_URL_CHARS), max_size=30))
+def test_any_web_address_is_normalized_as_markdown_it_does(scheme, host, port, rest):
+    from markdown_it.common.normalize_url import normalizeLink
+
+    from garden.markdown.links import normalize_link
+    url = scheme + host + port + rest
+    assert normalize_link(url) == normalizeLink(url)

@@ -10,6 +10,7 @@ import re
 from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
+from markdown_it.common.normalize_url import normalizeLink
 from markdown_it.common.utils import escapeHtml
 
 from ..model import Link
@@ -17,6 +18,11 @@ from .slots import close_slot, open_slot, register, use_line_stamps
 
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
 _SIZED_ALT = re.compile(r"^(.*?)\s*\|\s*(\d+)\s*(?:x\s*(\d+)\s*)?$", re.S)
+# A web address markdown-it's normalizeLink leaves as it is: a plain host (no user, no IPv6,
+# labels of at most 63 characters; with the address under 256, a host under 256 too) and then
+# only characters it never escapes.
+_PLAIN_WEB = re.compile(r"https?://(?:[A-Za-z0-9-]{1,63}\.){0,8}[A-Za-z0-9-]{1,63}(?::[0-9]{1,5})?"
+                        r"(?:[/?#](?:[A-Za-z0-9\-._~/?#!$&'()*+,;=:]|%[0-9A-Fa-f]{2})*)?")
 
 
 def is_internal(href: str) -> bool:
@@ -80,8 +86,17 @@ def _image(self, tokens, idx, options, env):
     return f"<img{attrs}>"
 
 
+def normalize_link(url: str) -> str:
+    """markdown-it's normalizeLink, which parses every address (a thirtieth of a note's parse
+    when it cites a few sources), skipped for the plain web addresses it returns unchanged."""
+    if len(url) < 256 and _PLAIN_WEB.fullmatch(url):
+        return url
+    return normalizeLink(url)
+
+
 def links_plugin(md: MarkdownIt) -> None:
     use_line_stamps(md)
+    md.normalizeLink = normalize_link
     md.add_render_rule("link_open", _link_open)
     md.add_render_rule("link_close", _link_close)
     md.add_render_rule("image", _image)
