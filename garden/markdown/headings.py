@@ -36,8 +36,13 @@ def heading_slug(text: str) -> str:
 
 def inline_text(inline) -> str:
     """The plain text a reader sees in an inline token (for titles, ids, the TOC)."""
+    children = inline.children
+    if not children:
+        return ""
+    if len(children) == 1 and children[0].type == "text":  # most items and headings: no markup
+        return children[0].content.strip()
     parts = []
-    for child in inline.children or []:
+    for child in children:
         if child.type in ("text", "code_inline"):
             parts.append(child.content)
         elif child.type in ("softbreak", "hardbreak"):
