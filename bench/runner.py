@@ -27,6 +27,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import sysconfig
 import tempfile
 import threading
 import time
@@ -225,6 +226,19 @@ def version(cmd: list[str], cwd: Path | None = None) -> str:
     except (OSError, subprocess.TimeoutExpired):
         return ""
     return (out.stdout or out.stderr).strip().splitlines()[0] if (out.stdout or out.stderr).strip() else ""
+
+
+def python_build() -> str:
+    """The interpreter that runs garden, and whether it loads Python from a shared library:
+    builds of one Python version differ by a tenth in speed (a shared libpython built
+    without profile-guided optimization is the slower kind), so the figures name it."""
+    base = os.path.realpath(getattr(sys, "_base_executable", sys.executable))
+    try:  # what this very process loaded (a build's config can say shared of a static binary)
+        with open("/proc/self/maps") as f:
+            shared = "libpython" in f.read()
+    except OSError:
+        shared = bool(sysconfig.get_config_var("Py_ENABLE_SHARED"))
+    return f"{platform.python_version()} ({base}, {'shared' if shared else 'static'} libpython)"
 
 
 def garden_commit() -> str:
@@ -477,7 +491,7 @@ def main(argv=None) -> int:
     args.work.mkdir(parents=True, exist_ok=True)
     tools: dict = {"garden": GardenTool(garden_command(args.garden), args.work)}
     versions = {"garden": version([*tools["garden"].cmd, "--version"]), "garden_commit": garden_commit(),
-                "python": platform.python_version()}
+                "python": python_build()}
     hugo = shutil.which("hugo")
     if hugo and not args.no_hugo:
         tools["hugo"] = HugoTool(hugo)
