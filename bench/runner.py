@@ -27,7 +27,6 @@ import shutil
 import statistics
 import subprocess
 import sys
-import sysconfig
 import tempfile
 import threading
 import time
@@ -229,16 +228,17 @@ def version(cmd: list[str], cwd: Path | None = None) -> str:
 
 
 def python_build() -> str:
-    """The interpreter that runs garden, and whether it loads Python from a shared library:
-    builds of one Python version differ by a tenth in speed (a shared libpython built
-    without profile-guided optimization is the slower kind), so the figures name it."""
+    """The interpreter that runs garden, and whether it loaded Python from a shared library:
+    two builds of one Python version on one machine differed by a tenth in speed, so the
+    figures name it. What this very process mapped is asked (where /proc tells), not the
+    build's config, which can say shared of a static binary."""
     base = os.path.realpath(getattr(sys, "_base_executable", sys.executable))
-    try:  # what this very process loaded (a build's config can say shared of a static binary)
+    try:
         with open("/proc/self/maps") as f:
-            shared = "libpython" in f.read()
+            kind = ", shared libpython" if "libpython" in f.read() else ", static libpython"
     except OSError:
-        shared = bool(sysconfig.get_config_var("Py_ENABLE_SHARED"))
-    return f"{platform.python_version()} ({base}, {'shared' if shared else 'static'} libpython)"
+        kind = ""
+    return f"{platform.python_version()} ({base}{kind})"
 
 
 def garden_commit() -> str:

@@ -17,10 +17,12 @@ import pytest
 from conftest import broken_references, html_errors, write_files
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from markdown_it.common.normalize_url import normalizeLink
 
 from garden.build import build
 from garden.config import load_config
 from garden.diagnostics import GardenError
+from garden.markdown.links import normalize_link
 
 NAMES = ["Alpha", "beta note", "Café Noir", "🌱", "deep/Gamma", "deep/sub/delta", "שלום", "ALPHA", "x/Alpha",
          "Zed & Co", "index"]
@@ -220,9 +222,6 @@ _LABEL = st.text(alphabet=st.sampled_from(list("aZ09-_.")), max_size=70)
 ])
 def test_plain_web_addresses_are_normalized_as_markdown_it_does(url):
     """Links skip markdown-it's address parser only where it would change nothing."""
-    from markdown_it.common.normalize_url import normalizeLink
-
-    from garden.markdown.links import normalize_link
     assert normalize_link(url) == normalizeLink(url)
 
 
@@ -232,8 +231,5 @@ def test_plain_web_addresses_are_normalized_as_markdown_it_does(url):
        st.sampled_from(["", ":80", ":0", ":123456", ":x", "@h"]),
        st.text(alphabet=st.sampled_from(_URL_CHARS), max_size=30))
 def test_any_web_address_is_normalized_as_markdown_it_does(scheme, host, port, rest):
-    from markdown_it.common.normalize_url import normalizeLink
-
-    from garden.markdown.links import normalize_link
     url = scheme + host + port + rest
     assert normalize_link(url) == normalizeLink(url)

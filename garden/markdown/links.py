@@ -18,9 +18,10 @@ from .slots import close_slot, open_slot, register, use_line_stamps
 
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
 _SIZED_ALT = re.compile(r"^(.*?)\s*\|\s*(\d+)\s*(?:x\s*(\d+)\s*)?$", re.S)
-# A web address markdown-it's normalizeLink leaves as it is: a plain host (no user, no IPv6,
-# labels of at most 63 characters; with the address under 256, a host under 256 too) and then
-# only characters it never escapes.
+# A web address markdown-it's normalizeLink leaves as it is: a host of DNS labels (no user, no
+# IPv6 brackets, nothing its URL parser splits a host on), then only characters it never
+# escapes. normalize_link also keeps the whole address under 256 characters: mdurl drops a
+# longer host.
 _PLAIN_WEB = re.compile(r"https?://(?:[A-Za-z0-9-]{1,63}\.){0,8}[A-Za-z0-9-]{1,63}(?::[0-9]{1,5})?"
                         r"(?:[/?#](?:[A-Za-z0-9\-._~/?#!$&'()*+,;=:]|%[0-9A-Fa-f]{2})*)?")
 
