@@ -117,6 +117,8 @@ def cmd_build(args) -> int:
     cfg = load_config(args.source, out=args.out, base_url=args.base_url, publish=args.publish)
     result = build(cfg, force=args.force, progress=Progress(enabled=None if not args.quiet else False),
                    use_cache=not args.no_cache)
+    if _exiting:  # left to the operating system with the rest of the heap (see run)
+        _kept.append(result)
     report = result.report
     print_diagnostics(report.sorted(), cfg.vault)
     errors, warnings = len(report.errors), len(report.warnings)
@@ -167,11 +169,18 @@ def main(argv=None) -> int:
         return 3
 
 
+_exiting = False  # whether the process ends when `main` returns (run sets it)
+_kept: list = []  # what a command made, held until then instead of freed on its way back to run
+
+
 def run() -> None:
     """The `garden` command as a process: `main`, then exit without Python's teardown when
     nothing else needs the interpreter (no thread left, no profiler or coverage tracer).
     Teardown frees a large build's objects one by one (0.15 s of a 10,000-note rebuild);
-    the operating system takes the whole heap back at once."""
+    the operating system takes the whole heap back at once. The build's result goes the same
+    way: held until then, not freed object by object as `cmd_build` returns (0.04 s)."""
+    global _exiting
+    _exiting = True
     code = main()
     for stream in (sys.stdout, sys.stderr):
         try:
