@@ -404,6 +404,27 @@ def test_a_damaged_blobs_log_makes_the_index_anew_not_wrong(tmp_path, monkeypatc
     assert made_anew == [1]  # the cold build only: the new log is read
 
 
+@pytest.mark.parametrize("damage", ["cut", "garbled"])
+def test_a_damaged_index_file_is_made_anew_not_read_wrong(tmp_path, monkeypatch, damage):
+    vault = tmp_path / "vault"
+    write_files(vault, {f"N{i}.md": pub(f"note {i} " + " ".join(WORDS[i:i + 6])) for i in range(6)})
+    cfg = load_config(vault, out=tmp_path / "out")
+    build(cfg)
+    (kept,) = (cfg.cache_dir / "search").glob("index-*.pickle")
+    data = kept.read_bytes()
+    if damage == "cut":
+        kept.write_bytes(data[:len(data) // 2])
+    else:
+        kept.write_bytes(bytes(b ^ 0x5A for b in data))
+    made_anew = []
+    monkeypatch.setattr(search, "_fill", lambda *a, _fill=search._fill: made_anew.append(1) or _fill(*a))
+    _edit_and_compare(tmp_path, vault, cfg, {"N4.md": pub("note four, edited")})
+    assert made_anew == [1, 1]  # the rebuild (its index unreadable) and the cold build
+    made_anew.clear()
+    _edit_and_compare(tmp_path, vault, cfg, {"N2.md": pub("note two, edited")})
+    assert made_anew == [1]  # the cold build only: the index saved last time is read and patched
+
+
 def test_a_rebuild_reading_no_blob_from_a_lost_log_saves_an_index_the_next_reads(tmp_path, monkeypatch):
     vault = tmp_path / "vault"
     write_files(vault, {f"N{i}.md": pub(f"note {i} " + " ".join(WORDS[i:i + 6])) for i in range(6)})
